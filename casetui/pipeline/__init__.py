@@ -1,0 +1,1 @@
+"""The conversion's steps as plain functions over polars frames. No Textual here."""

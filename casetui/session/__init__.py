@@ -1,0 +1,1 @@
+"""The session store and its audit log. No Textual here."""

@@ -1,0 +1,1 @@
+"""The Textual wizard: one screen per step; the logic lives in casetui.workflow."""
