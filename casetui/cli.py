@@ -1,0 +1,256 @@
+"""The `casetui` command line: the wizard (`tui`, `demo`) and every step headless."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from casetui import __version__
+from casetui.errors import CasetuiError
+from casetui.log import setup_logging
+from casetui.paths import codebooks_dir, log_dir, samples_dir
+
+app = typer.Typer(
+    help="Turn casework into campaign imports, carefully: attested, scrubbed, "
+    "suppressed, matched with a person confirming, audited.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console()
+err = Console(stderr=True)
+log = logging.getLogger("casetui.cli")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plain_errors(command: F) -> F:
+    """Turn CasetuiError into a plain message and exit code 2; anything else into a
+    pointer to the log (which holds the stack, never the exception's text, since
+    that text may quote a value from the data)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        setup_logging()
+        try:
+            return command(*args, **kwargs)
+        except CasetuiError as exc:
+            log.info("stopped: %s", exc.title)
+            err.print(f"[bold]{exc.title}[/bold]\n{exc.message}", highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("Interrupted. Everything decided so far is saved in the session.")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            stack = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("unexpected %s\n%s", type(exc).__name__, stack)
+            err.print(
+                f"casetui stopped on an unexpected error ({type(exc).__name__}). "
+                f"Nothing decided so far is lost. Details: {log_dir() / 'casetui.log'}"
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"casetui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True,
+                     help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """casetui's commands."""
+
+
+def _open_or_create(name: str | None) -> Any:
+    from casetui.errors import SessionError
+    from casetui.session.store import Session
+
+    if name is None:
+        return Session.create()
+    try:
+        return Session.open(name)
+    except SessionError:
+        if any(info.name == name or info.id == name for info in Session.list_all()):
+            raise
+        return Session.create(name)
+
+
+@app.command()
+@plain_errors
+def tui(
+    session: Annotated[
+        str | None, typer.Option(help="Session to resume (id or name); new if absent.")
+    ] = None,
+) -> None:
+    """Open the wizard (resuming a session, or starting a new one)."""
+    from casetui.tui.app import run_tui
+    from casetui.workflow import Conversion
+
+    run_tui(Conversion(_open_or_create(session)))
+
+
+@app.command()
+@plain_errors
+def demo(
+    session: Annotated[
+        str | None, typer.Option(help="Resume this demo session instead of a new one.")
+    ] = None,
+) -> None:
+    """Open the wizard on the bundled synthetic sample files."""
+    from casetui.tui.app import run_tui
+    from casetui.workflow import Conversion
+
+    name = session or datetime.now().strftime("demo-%Y%m%d-%H%M%S")
+    files = {
+        "casework": samples_dir() / "casework_civicrm.csv",
+        "voter": samples_dir() / "voters_l2.csv",
+    }
+    run_tui(Conversion(_open_or_create(name)), demo_files=files)
+
+
+@app.command()
+@plain_errors
+def run(
+    casework: Annotated[Path, typer.Option(help="The casework export (CSV or XLSX).")],
+    voters: Annotated[Path, typer.Option(help="The voter file.")],
+    attestations: Annotated[
+        Path, typer.Option(help="TOML file attesting every checklist item.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the exports.")],
+    codebook: Annotated[
+        Path | None, typer.Option(help="Codebook TOML (default: the attested one).")
+    ] = None,
+    targets: Annotated[
+        str, typer.Option(help="Comma-separated: ngpvan,nationbuilder,ecanvasser,csv")
+    ] = "ngpvan,nationbuilder,ecanvasser,csv",
+    session: Annotated[
+        str | None, typer.Option(help="Session name (new when absent).")
+    ] = None,
+    casework_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
+    voter_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
+) -> None:
+    """Run every step headless. Uncertain matches stay pending in the session for
+    review in the wizard; the exports hold only sure and confirmed matches."""
+    from casetui.headless import run_headless
+
+    run_headless(
+        casework=casework, voters=voters, attestations=attestations, out_dir=out_dir,
+        codebook=codebook, targets=[t.strip() for t in targets.split(",") if t.strip()],
+        session_name=session, casework_layout=casework_layout,
+        voter_layout=voter_layout, console=out,
+    )
+
+
+@app.command()
+@plain_errors
+def sessions() -> None:
+    """List the sessions on this machine, newest first."""
+    from casetui.session.store import Session
+
+    infos = sorted(Session.list_all(), key=lambda i: i.updated, reverse=True)
+    if not infos:
+        out.print("No sessions yet. Start one with `casetui demo` or `casetui tui`.")
+        return
+    table = Table("id", "name", "step", "operator", "updated")
+    for info in infos:
+        table.add_row(info.id, info.name, info.step, info.operator or "", info.updated)
+    out.print(table)
+
+
+@app.command()
+@plain_errors
+def purge(
+    session: Annotated[str, typer.Argument(help="Session id or name to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
+) -> None:
+    """Delete a session's data (its database, derived tables and audit log)."""
+    from casetui.session.store import Session
+
+    opened = Session.open(session)
+    path, name = opened.path, opened.name
+    opened.close()
+    files = [p for p in path.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    if not yes and not typer.confirm(
+        f"Remove session {name} ({len(files)} files, {size:,} bytes)?"
+    ):
+        raise typer.Exit(1)
+    shutil.rmtree(path)
+    out.print(f"Removed session {name}: {len(files)} files, {size:,} bytes.")
+
+
+@app.command()
+@plain_errors
+def layouts() -> None:
+    """List the built-in and saved file layouts."""
+    from casetui.pipeline.layouts import all_layouts
+
+    table = Table("name", "kind", "title", "where")
+    for layout in all_layouts():
+        where = "built in" if layout.path is None or "casetui" in layout.path.parts \
+            else str(layout.path)
+        table.add_row(layout.name, layout.kind, layout.title, where)
+    out.print(table)
+
+
+@app.command()
+@plain_errors
+def inspect(
+    path: Annotated[Path, typer.Argument(help="A casework export or voter file.")],
+    kind: Annotated[str, typer.Option(help="casework or voter")] = "casework",
+) -> None:
+    """Show a file's detected encoding, delimiter and layout (no values shown)."""
+    from casetui.pipeline.ingest import read_table
+    from casetui.pipeline.layouts import detect_layout
+
+    table = read_table(path, max_rows=200)
+    layout, score = detect_layout(list(table.frame.columns), kind)
+    out.print(f"file: {path.name}  encoding: {table.encoding}  "
+              f"delimiter: {table.delimiter!r}  columns: {len(table.frame.columns)}")
+    out.print(f"layout: {layout.name if layout else 'not recognised'} "
+              f"(score {score:.2f})")
+    for note in table.notes:
+        out.print(f"note: {note}")
+
+
+@app.command()
+@plain_errors
+def codebooks() -> None:
+    """List the shipped codebooks."""
+    from casetui.pipeline.codebook import load_codebook
+
+    for path in sorted(codebooks_dir().glob("*.toml")):
+        book = load_codebook(path)
+        out.print(f"{path}  {book.name} v{book.version}  "
+                  f"{len(set(book.categories.values()))} categories")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="casetui")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,471 @@
+"""The conversion's steps run against a session, with the gates between them.
+
+The CLI and the TUI both drive a `Conversion`; neither holds business logic. Every
+method that changes state records it in the session (and the audit log) before it
+returns, so a dropped connection loses nothing that was shown as done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from casetui import __version__
+from casetui.checklist import CHECKLIST, ITEMS, missing_fields
+from casetui.errors import GateError, InputError
+from casetui.pipeline import export as exporting
+from casetui.pipeline.codebook import Codebook, load_codebook
+from casetui.pipeline.ingest import read_table
+from casetui.pipeline.layouts import Layout, all_layouts, apply_layout, detect_layout
+from casetui.pipeline.match import MatchResult, Thresholds, match
+from casetui.pipeline.scrub import ScrubReport, scrub
+from casetui.pipeline.suppress import RULES, find_suppressions, suppressed_case_ids
+from casetui.session.store import STEPS, Decision, FileRecord, Session
+
+log = logging.getLogger(__name__)
+
+ROLES = {"casework": "casework", "voter": "voter"}
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class FileInspection:
+    """What the file step shows before anything is stored: a preview and a layout."""
+
+    path: Path
+    kind: str
+    headers: list[str]
+    preview: pl.DataFrame
+    encoding: str
+    delimiter: str | None
+    layout: Layout | None
+    score: float
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadedFile:
+    role: str
+    path: Path
+    layout: str
+    rows: int
+    notes: list[str]
+    scrub: ScrubReport | None = None
+
+
+@dataclass
+class RuleSummary:
+    rule: str
+    description: str
+    hits: int
+    overridden: int
+
+
+@dataclass
+class MatchSummary:
+    accepted: int
+    review: int
+    rejected: int
+    suppressed: int
+    seconds: float
+    stats: dict[str, Any]
+
+
+@dataclass
+class Candidate:
+    voter: dict[str, Any]
+    score: float
+    evidence: dict[str, float]
+    reasons: list[str]
+
+
+@dataclass
+class PairView:
+    """Everything the review screen shows for one case."""
+
+    case: dict[str, Any]
+    candidates: list[Candidate]
+    decision: Decision | None
+    band: str
+    reasons: list[str]
+
+
+class Conversion:
+    """One session's conversion, with its frames cached in memory."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._frames: dict[str, pl.DataFrame] = {}
+        self._codebook: Codebook | None = None
+        self._voters_by_id: pl.DataFrame | None = None
+
+    # -- gates ---------------------------------------------------------------
+
+    def require(self, step: str) -> None:
+        """Raise GateError unless every step before `step` is complete."""
+        done = self.session.completed_steps()
+        for earlier in STEPS[: STEPS.index(step)]:
+            if earlier not in done:
+                raise GateError(
+                    "Step not available yet",
+                    f"Complete the {earlier} step before the {step} step.",
+                )
+
+    # -- 1. readiness checklist ----------------------------------------------
+
+    def missing_attestations(self) -> list[str]:
+        """Return the keys of checklist items not yet attested."""
+        done = self.session.attestations()
+        return [item.key for item in CHECKLIST if item.key not in done]
+
+    def attest(self, key: str, details: dict[str, str]) -> None:
+        """Record one attestation; raises GateError when a field is blank and
+        CodebookError when the codebook item names a bad codebook."""
+        item = ITEMS[key]
+        blank = missing_fields(item, details)
+        if blank:
+            raise GateError(
+                "Attestation incomplete", f"{item.title}: fill in " + ", ".join(blank)
+            )
+        if key == "codebook":
+            codebook = load_codebook(Path(details["path"]).expanduser())
+            self._codebook = codebook
+            self.session.set_setting("codebook", str(codebook.path))
+            details = {**details, "name": codebook.name, "version": codebook.version}
+        self.session.attest(key, details)
+
+    def complete_checklist(self) -> None:
+        """Close the checklist step; raises GateError naming what is missing."""
+        missing = self.missing_attestations()
+        if not self.session.operator:
+            missing.insert(0, "operator name")
+        if missing:
+            raise GateError(
+                "Readiness checklist incomplete", "Still to attest: " + ", ".join(missing)
+            )
+        self.session.complete_step("checklist")
+
+    @property
+    def codebook(self) -> Codebook:
+        if self._codebook is None:
+            path = self.session.setting("codebook")
+            if path is None:
+                raise GateError("No codebook", "Attest the codebook item first.")
+            self._codebook = load_codebook(Path(path))
+        return self._codebook
+
+    # -- 2. files -------------------------------------------------------------
+
+    def inspect(self, path: Path, kind: str) -> FileInspection:
+        """Read a preview of `path` and detect its layout; stores nothing."""
+        table = read_table(path, max_rows=200)
+        headers = list(table.frame.columns)
+        layout, score = detect_layout(headers, kind)
+        return FileInspection(
+            path, kind, headers, table.frame.head(20), table.encoding,
+            table.delimiter, layout, score, table.notes,
+        )
+
+    def load(self, role: str, path: Path, layout_name: str | None = None,
+             layout: Layout | None = None) -> LoadedFile:
+        """Read the whole file, map it to canonical fields, scrub casework, and
+        store the result in the session. Raises InputError or LayoutError."""
+        self.require("files")
+        kind = ROLES[role]
+        table = read_table(path)
+        if layout is None:
+            layout = self._layout(table.frame.columns, kind, layout_name, path)
+        frame = apply_layout(table.frame, layout, path)
+
+        report = None
+        if role == "casework":
+            frame, report = scrub(frame)
+            self._check_unique_cases(frame, path)
+        name = "cases" if role == "casework" else "voters"
+        self.session.write_frame(name, frame)
+        self._frames[name] = frame
+        self._voters_by_id = None
+        self.session.record_file(
+            FileRecord(role, path.resolve(), table.size, table.sha256, layout.name,
+                       frame.height)
+        )
+        self.session.reopen_step("suppression")
+        log.info("loaded %s file: %d rows, layout %s", role, frame.height, layout.name)
+        return LoadedFile(role, path, layout.name, frame.height, table.notes, report)
+
+    def _layout(self, headers: list[str], kind: str, name: str | None,
+                path: Path) -> Layout:
+        if name:
+            for layout in all_layouts(kind):
+                if layout.name == name:
+                    return layout
+            raise InputError("Unknown layout", f"No {kind} layout is named {name!r}.")
+        layout, score = detect_layout(list(headers), kind)
+        if layout is None:
+            raise InputError(
+                "Layout not recognised",
+                f"{path.name}: its columns match no known {kind} layout. Map the "
+                "columns in the wizard's file step and save the mapping as a layout, "
+                "then pass --casework-layout/--voter-layout with its name.",
+            )
+        return layout
+
+    @staticmethod
+    def _check_unique_cases(cases: pl.DataFrame, path: Path) -> None:
+        dupes = cases.filter(pl.col("case_id").is_duplicated())["case_id"]
+        if dupes.len():
+            raise InputError(
+                "Duplicate case ids",
+                f"{path.name}: {dupes.n_unique()} case ids appear more than once "
+                f"(first: {dupes[0]}). Each row must be one case.",
+            )
+
+    def complete_files(self) -> None:
+        files = self.session.files()
+        missing = [role for role in ROLES if role not in files]
+        if missing:
+            raise GateError("Files missing", "Still to load: " + ", ".join(missing))
+        self.session.complete_step("files")
+
+    def frame(self, name: str) -> pl.DataFrame:
+        """Return a stored frame ('cases', 'voters', 'hits', 'candidates',
+        'assignment'); raises GateError when its step has not run."""
+        if name not in self._frames:
+            stored = self.session.read_frame(name)
+            if stored is None:
+                raise GateError("Not available yet", f"The {name} table is not built.")
+            self._frames[name] = stored
+        return self._frames[name]
+
+    # -- 3. suppression --------------------------------------------------------
+
+    def run_suppression(self) -> list[RuleSummary]:
+        """Apply every suppression rule and store the hits."""
+        self.require("suppression")
+        hits = find_suppressions(self.frame("cases"), self.codebook)
+        self.session.write_frame("hits", hits)
+        self._frames["hits"] = hits
+        self.session.audit(
+            "suppression_run",
+            **{f"hits_{rule}": int((hits["rule"] == rule).sum()) for rule in RULES},
+        )
+        return self.suppression_summary()
+
+    def suppression_summary(self) -> list[RuleSummary]:
+        hits = self.frame("hits")
+        overrides = self.session.overrides()
+        summary = []
+        for rule, description in RULES.items():
+            ids = hits.filter(pl.col("rule") == rule)["case_id"].to_list()
+            kept = sum((case_id, rule) in overrides for case_id in ids)
+            summary.append(RuleSummary(rule, description, len(ids), kept))
+        return summary
+
+    def rule_hits(self, rule: str) -> pl.DataFrame:
+        """The cases a rule hits, with their override (if any), for review."""
+        overrides = self.session.overrides()
+        hits = self.frame("hits").filter(pl.col("rule") == rule)
+        cases = self.frame("cases").select(
+            "case_id", "first_name", "last_name", "category", "status", "outcome"
+        )
+        rows = hits.join(cases, on="case_id", how="left")
+        reasons = [overrides.get((c, rule)) for c in rows["case_id"].to_list()]
+        return rows.with_columns(pl.Series("override", reasons, dtype=pl.Utf8))
+
+    def override(self, case_id: str, rule: str, reason: str) -> None:
+        self.session.set_override(case_id, rule, reason)
+
+    def restore(self, case_id: str, rule: str) -> None:
+        self.session.clear_override(case_id, rule)
+
+    def suppressed(self) -> set[str]:
+        return suppressed_case_ids(self.frame("hits"), self.session.overrides())
+
+    def complete_suppression(self) -> None:
+        self.require("suppression")
+        self.frame("hits")
+        self.session.complete_step("suppression")
+        self.session.reopen_step("match")
+
+    # -- 4. match ----------------------------------------------------------------
+
+    def thresholds(self) -> Thresholds:
+        default = Thresholds()
+        accept = self.session.setting("threshold_accept")
+        review = self.session.setting("threshold_review")
+        return Thresholds(
+            accept=float(accept) if accept else default.accept,
+            review=float(review) if review else default.review,
+        )
+
+    def run_match(self, progress: Progress | None = None) -> MatchSummary:
+        """Match the unsuppressed cases to the voter file, record the sure
+        decisions as automatic ones and leave the uncertain band pending."""
+        self.require("match")
+        started = time.perf_counter()
+        suppressed = self.suppressed()
+        cases = self.frame("cases").filter(~pl.col("case_id").is_in(list(suppressed)))
+        result: MatchResult = match(cases, self.frame("voters"), self.thresholds(),
+                                    progress)
+        for name in ("candidates", "assignment"):
+            frame = getattr(result, name)
+            self.session.write_frame(name, frame)
+            self._frames[name] = frame
+
+        bands = result.assignment
+        auto = [
+            (row["case_id"], row["voter_id"],
+             "accepted" if row["band"] == "accept" else "rejected")
+            for row in bands.filter(pl.col("band") != "review").iter_rows(named=True)
+        ]
+        self.session.decide_many(auto, by="auto")
+        seconds = time.perf_counter() - started
+        summary = MatchSummary(
+            accepted=int((bands["band"] == "accept").sum()),
+            review=int((bands["band"] == "review").sum()),
+            rejected=int((bands["band"] == "reject").sum()),
+            suppressed=len(suppressed),
+            seconds=seconds,
+            stats=dict(result.stats),
+        )
+        self.session.audit(
+            "match_run", accepted=summary.accepted, review=summary.review,
+            rejected=summary.rejected, seconds=round(seconds, 2),
+            accept_threshold=self.thresholds().accept,
+            review_threshold=self.thresholds().review,
+        )
+        return summary
+
+    def review_queue(self) -> list[str]:
+        """Case ids in the review band, most likely matches first."""
+        bands = self.frame("assignment")
+        queue = bands.filter(pl.col("band") == "review").sort(
+            ["score", "case_id"], descending=[True, False]
+        )
+        return queue["case_id"].to_list()
+
+    def _voters_indexed(self) -> pl.DataFrame:
+        if self._voters_by_id is None:
+            candidates = self.frame("candidates")
+            ids = candidates["voter_id"].unique()
+            self._voters_by_id = self.frame("voters").filter(
+                pl.col("voter_id").is_in(ids)
+            )
+        return self._voters_by_id
+
+    def pair_view(self, case_id: str, top: int = 5) -> PairView:
+        """The case, its best candidates with evidence, and its latest decision."""
+        case = self.frame("cases").filter(pl.col("case_id") == case_id).row(0, named=True)
+        pairs = (
+            self.frame("candidates")
+            .filter(pl.col("case_id") == case_id)
+            .sort("rank")
+            .head(top)
+        )
+        voters = self._voters_indexed()
+        candidates = []
+        for pair in pairs.iter_rows(named=True):
+            voter = voters.filter(pl.col("voter_id") == pair["voter_id"]).row(
+                0, named=True
+            )
+            evidence = {k[3:]: v for k, v in pair.items() if k.startswith("ev_")}
+            reasons = [r for r in (pair["reasons"] or "").split(",") if r]
+            candidates.append(Candidate(voter, pair["score"], evidence, reasons))
+        band_row = self.frame("assignment").filter(pl.col("case_id") == case_id)
+        band = band_row["band"][0] if band_row.height else "reject"
+        reasons = (band_row["reasons"][0] or "").split(",") if band_row.height else []
+        decision = self.session.decisions().get(case_id)
+        return PairView(case, candidates, decision, band, [r for r in reasons if r])
+
+    def decide(self, case_id: str, voter_id: str | None, decision: str) -> Decision:
+        """Record the operator's decision on one case (committed on return)."""
+        return self.session.decide(case_id, voter_id, decision)
+
+    def claimed_by(self, voter_id: str, except_case: str) -> list[str]:
+        """Other cases whose accepted match is this voter."""
+        return [
+            d.case_id for d in self.session.decisions().values()
+            if d.voter_id == voter_id and d.decision == "accepted"
+            and d.case_id != except_case
+        ]
+
+    def pending(self) -> list[str]:
+        decided = self.session.decisions()
+        return [c for c in self.review_queue()
+                if c not in decided or decided[c].decision == "skipped"]
+
+    def complete_match(self) -> None:
+        self.require("match")
+        self.frame("assignment")
+        self.session.complete_step("match")
+
+    # -- 5. export -----------------------------------------------------------------
+
+    def links(self) -> pl.DataFrame:
+        """Accepted (auto or confirmed) case-voter links, by latest decision."""
+        assignment = self.frame("assignment")
+        scores = dict(zip(assignment["case_id"], assignment["score"], strict=True))
+        rows = [
+            (d.case_id, d.voter_id, scores.get(d.case_id), d.by)
+            for d in self.session.decisions().values()
+            if d.decision == "accepted" and d.voter_id
+        ]
+        return pl.DataFrame(
+            rows, schema={"case_id": pl.Utf8, "voter_id": pl.Utf8,
+                          "score": pl.Float64, "decided_by": pl.Utf8},
+            orient="row",
+        )
+
+    def export(self, out_dir: Path, targets: list[str]) -> list[Path]:
+        """Write the chosen targets and the manifest; returns the files written."""
+        self.require("export")
+        links = self.links()
+        voters = self.frame("voters").filter(
+            pl.col("voter_id").is_in(links["voter_id"].to_list())
+        )
+        request = exporting.ExportRequest(
+            out_dir=out_dir, targets=targets, cases=self.frame("cases"),
+            voters=voters, links=links, suppressed=self.suppressed(),
+            codebook=self.codebook, manifest=self.manifest(),
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = exporting.write_exports(request)
+        for path in written:
+            self.session.audit("export_written", file=path.name)
+        return written
+
+    def manifest(self) -> dict[str, Any]:
+        session = self.session
+        decisions = session.decisions().values()
+        thresholds = self.thresholds()
+        return {
+            "casetui_version": __version__,
+            "session": session.id,
+            "operator": session.operator,
+            "attestations": session.attestations(),
+            "inputs": {
+                role: {"file": rec.path.name, "sha256": rec.sha256, "rows": rec.rows,
+                       "layout": rec.layout}
+                for role, rec in session.files().items()
+            },
+            "codebook": {"name": self.codebook.name, "version": self.codebook.version,
+                         "sha256": self.codebook.sha256},
+            "thresholds": {"accept": thresholds.accept, "review": thresholds.review},
+            "counts": {
+                "cases": self.frame("cases").height,
+                "voters": self.frame("voters").height,
+                "suppressed": len(self.suppressed()),
+                "accepted_auto": sum(d.decision == "accepted" and d.by == "auto"
+                                     for d in decisions),
+                "accepted_by_operator": sum(d.decision == "accepted" and d.by != "auto"
+                                            for d in decisions),
+                "rejected": sum(d.decision == "rejected" for d in decisions),
+                "pending_review": len(self.pending()),
+            },
+        }
