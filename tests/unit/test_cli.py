@@ -1,0 +1,101 @@
+"""The headless face: `casetui run` end to end on the bundled samples."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casetui import __version__
+from casetui.cli import app
+from tests.conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def run_samples(tmp_path: Path, attestations: Path, *extra: str):
+    return runner.invoke(app, [
+        "run", "--casework", str(SAMPLES / "casework_civicrm.csv"),
+        "--voters", str(SAMPLES / "voters_l2.csv"),
+        "--attestations", str(attestations), "--out", str(tmp_path / "out"),
+        "--session", "headless", *extra,
+    ])
+
+
+def test_version_and_help_list_the_commands() -> None:
+    assert __version__ in runner.invoke(app, ["--version"]).output
+    help_text = runner.invoke(app, ["--help"]).output
+    for command in ("demo", "tui", "run", "sessions", "purge", "layouts"):
+        assert command in help_text
+
+
+def test_incomplete_attestations_refuse_with_exit_2(tmp_path: Path,
+                                                    attestations_file: Path) -> None:
+    text = attestations_file.read_text().replace(
+        "[campaign_resources]\nattested = true", "[campaign_resources]\nattested = false"
+    )
+    attestations_file.write_text(text)
+    result = run_samples(tmp_path, attestations_file)
+    assert result.exit_code == 2
+    assert "campaign_resources" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_casework_file_is_a_plain_message(tmp_path: Path,
+                                                  attestations_file: Path) -> None:
+    result = runner.invoke(app, [
+        "run", "--casework", str(tmp_path / "nope.csv"),
+        "--voters", str(SAMPLES / "voters_l2.csv"),
+        "--attestations", str(attestations_file), "--out", str(tmp_path / "out"),
+    ])
+    assert result.exit_code == 2
+    assert "nope.csv" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def headless_run(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("run")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CASETUI_HOME", str(tmp / "home"))
+    text = (SAMPLES / "attestations.example.toml").read_text()
+    repo = SAMPLES.parent.parent
+    attest = tmp / "attest.toml"
+    attest.write_text(text.replace('path = "codebooks/default.toml"',
+                                   f'path = "{repo / "codebooks" / "default.toml"}"'))
+    result = run_samples(tmp, attest)
+    yield tmp, result
+    mp.undo()
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_headless_run_writes_every_target_and_a_manifest(headless_run) -> None:
+    tmp, result = headless_run
+    assert result.exit_code == 0, result.output
+    files = {p.name for p in (tmp / "out").iterdir()}
+    assert "manifest.json" in files
+    assert len(files) >= 5
+    manifest = json.loads((tmp / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["cases"] == 500
+    assert manifest["attestations"]["counsel_review"]["counsel_name"]
+    assert "pending" in result.output or manifest["counts"]["pending_review"] == 0
+
+
+def test_headless_exports_hold_no_suppressed_or_unmatched_case(headless_run) -> None:
+    tmp, _ = headless_run
+    plain = next((tmp / "out").glob("*plain*.csv"), None) or next(
+        p for p in (tmp / "out").glob("*.csv") if "case_id" in p.read_text()[:200])
+    exported = {row["case_id"] for row in read_csv(plain)}
+    cases = {row["case_id"]: row for row in read_csv(SAMPLES / "casework_civicrm.csv")}
+    assert exported
+    for case_id in exported:
+        row = cases[case_id]
+        assert row["is_deceased"] != "1"
+        assert row["case_outcome"] not in ("Denied", "Hostile", "Unresolved")
+    assert all(row["voter_id"] for row in read_csv(plain))
