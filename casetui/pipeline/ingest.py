@@ -1,0 +1,460 @@
+"""Read a casework export or a voter file as a table of text.
+
+Every value stays text (zip codes and phone numbers are not numbers). Delimited text
+goes through polars' CSV reader, so a voter file of millions of rows is read at the
+speed of the reader; a careful Python reader takes over only when polars refuses
+(rows with more fields than the header), and reports where the file went wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from charset_normalizer import from_bytes
+
+from casetui.errors import InputError, where
+
+log = logging.getLogger(__name__)
+
+DELIMITERS = (",", "\t", "|", ";")
+SAMPLE_CHARS = 256 * 1024
+PREVIEW_BYTES = 4 * 1024 * 1024
+# Files up to this size get every record's field count checked in Python, so short
+# rows can be named in the notes; bigger files (voter files) are left to polars,
+# which pads short rows without saying which.
+CHECK_BYTES = 64 * 1024 * 1024
+_WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman", "ascii"}
+
+
+@dataclass
+class Table:
+    """A file read as text: `frame` has one pl.Utf8 column per header."""
+
+    path: Path
+    frame: pl.DataFrame
+    encoding: str
+    delimiter: str | None
+    sha256: str
+    size: int
+    notes: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex sha256 of the file's bytes; raises InputError if unreadable."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return digest.hexdigest()
+
+
+def read_table(path: Path, *, max_rows: int | None = None) -> Table:
+    """Read a CSV/TSV/pipe/semicolon, XLSX or Parquet file with every value as text.
+
+    `max_rows` reads only the first rows (a preview). Returns a Table whose notes say
+    what was fixed or noticed (never a value). Raises InputError naming the file
+    (and row where known) when it is missing, empty, binary or malformed.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(PREVIEW_BYTES if max_rows is not None else -1)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if size == 0 or not head.strip():
+        raise InputError(
+            "Empty file", f"{where(path)} has no data. Export the file again."
+        )
+    sha = file_sha256(path)
+
+    if head.startswith(b"PK\x03\x04"):
+        frame, notes = _read_xlsx(path, max_rows)
+        table = Table(path, frame, "xlsx", None, sha, size, notes)
+    elif head.startswith(b"PAR1"):
+        frame, notes = _read_parquet(path, max_rows)
+        table = Table(path, frame, "parquet", None, sha, size, notes)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            "Old Excel file",
+            f"{where(path)} is an .xls (Excel 97-2003) workbook. Open it in a "
+            "spreadsheet program and save it as .xlsx or .csv.",
+        )
+    else:
+        if max_rows is not None and len(head) < size:
+            head = head[: head.rfind(b"\n") + 1] or head  # whole lines only
+        table = _read_delimited(path, head, size, sha, max_rows)
+
+    log.info(
+        "read %s rows=%d columns=%d encoding=%s notes=%d",
+        sha[:12],
+        table.frame.height,
+        table.frame.width,
+        table.encoding,
+        len(table.notes),
+    )
+    return table
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    reason = exc.strerror or type(exc).__name__
+    return InputError(
+        "File cannot be read",
+        f"{where(path)}: {reason}. Check the path and that you may read it.",
+    )
+
+
+def _read_delimited(
+    path: Path, data: bytes, size: int, sha: str, max_rows: int | None
+) -> Table:
+    notes: list[str] = []
+    encoding, text = _decode(path, data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"decoded from {encoding}")
+    del data
+
+    delimiter = _sniff_delimiter(text[:SAMPLE_CHARS])
+    skip_lines, header = _find_header(text[:SAMPLE_CHARS], delimiter)
+    if skip_lines:
+        notes.append(f"skipped {skip_lines} line(s) above the header")
+        text = text.split("\n", skip_lines)[-1]
+    names = _dedupe_headers(header, notes)
+
+    check_rows = size <= CHECK_BYTES or max_rows is not None
+    short_rows, long_rows = [], []
+    if check_rows:
+        short_rows, long_rows = _ragged_rows(
+            text, delimiter, len(names), skip_lines, max_rows, path
+        )
+    else:
+        notes.append("file too large to check every row's field count")
+    if long_rows:
+        frame = _python_read(text, delimiter, names, max_rows, path)
+        notes.append(
+            f"{len(long_rows)} row(s) had more fields than the header "
+            f"({_rows(long_rows)}); the extra values are in columns extra_N"
+        )
+    else:
+        frame = _polars_read(text, delimiter, names, max_rows, path)
+    if short_rows:
+        notes.append(
+            f"{len(short_rows)} row(s) had fewer fields than the header "
+            f"({_rows(short_rows)}); the missing values are empty"
+        )
+
+    frame = _tidy(frame, notes)
+    return Table(path, frame, encoding, delimiter, sha, size, notes)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Return (encoding name, text). Never substitutes replacement characters:
+    bytes no encoding explains raise InputError with the row they are on."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return "utf-16", data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(path, data, exc.start, "UTF-16") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError(
+            "Not a text file",
+            f"{where(path)} looks like a binary file, not CSV, XLSX or Parquet. "
+            "Export the data as CSV or XLSX.",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if text.startswith("\ufeff"):
+            return "utf-8-sig", text[1:]
+        return "utf-8", text
+
+    # Western exports (Excel on Windows) are cp1252; charset-normalizer is asked
+    # only to recognise the rest, as it mistakes short cp1252 text for others.
+    guess = from_bytes(data[:PREVIEW_BYTES]).best()
+    guessed = codecs.lookup(guess.encoding).name if guess else ""
+    candidates = ["cp1252"] if not guessed or guessed in _WESTERN else []
+    candidates += [guessed] if guessed else []
+    candidates += ["cp1252"]
+    failed_at = 0
+    for name in dict.fromkeys(candidates):
+        try:
+            return name, data.decode(name)
+        except UnicodeDecodeError as exc:
+            failed_at = max(failed_at, exc.start)
+    raise _bad_bytes(path, data, failed_at, "text in any known encoding")
+
+
+def _bad_bytes(path: Path, data: bytes, offset: int, encoding: str) -> InputError:
+    row = data.count(b"\n", 0, offset) + 1
+    return InputError(
+        "Unknown text encoding",
+        f"{where(path, row)} holds bytes that are not {encoding}. Save the file "
+        "as UTF-8 (in Excel: CSV UTF-8) and try again.",
+    )
+
+
+def _sample_lines(sample: str, limit: int) -> list[str]:
+    lines = sample.split("\n")
+    if len(sample) >= SAMPLE_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the sample may have cut the last line short
+    return lines[:limit]
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The delimiter that splits the first lines into the most, steadiest fields."""
+    lines = _sample_lines(sample, 50)
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not counts:
+            continue
+        width, seen = Counter(counts).most_common(1)[0]
+        score = (seen / len(counts), width)
+        if width >= 2 and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _find_header(sample: str, delimiter: str) -> tuple[int, list[str]]:
+    """Return (lines above the header, header fields). Report titles and blank
+    lines above the header are skipped: the header is the first record as wide as
+    the commonest record width."""
+    lines = _sample_lines(sample, 60)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    widths = Counter(len(row) for row in rows if any(cell.strip() for cell in row))
+    if not widths:
+        return 0, next(iter(rows), [])
+    width = widths.most_common(1)[0][0]
+    for index, row in enumerate(rows):
+        if len(row) >= width and any(cell.strip() for cell in row):
+            # Counting lines, not records, assumes no quoted line breaks above the
+            # header; report titles do not have them.
+            return index, row
+    return 0, rows[0]
+
+
+def _dedupe_headers(header: list[str], notes: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    renamed = 0
+    for position, raw in enumerate(header, start=1):
+        base = raw.strip().lstrip("\ufeff").strip() or f"column_{position}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        renamed += name != base
+        seen.add(name)
+        names.append(name)
+    if renamed:
+        notes.append(f"{renamed} duplicate header(s) renamed with _2, _3 ...")
+    return names
+
+
+def _records(text: str, delimiter: str) -> csv.Reader:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def _malformed(path: Path, line: int, exc: csv.Error) -> InputError:
+    return InputError(
+        "Malformed row",
+        f"{where(path, line)}: {exc}. A quote is probably never closed; fix that "
+        "row or export the file again.",
+    )
+
+
+def _ragged_rows(
+    text: str,
+    delimiter: str,
+    width: int,
+    skip_lines: int,
+    max_rows: int | None,
+    path: Path,
+) -> tuple[list[int], list[int]]:
+    """Row numbers (header = row 1, counting records) of records with fewer and
+    with more fields than the header. Raises InputError on an unclosed quote."""
+    short: list[int] = []
+    long: list[int] = []
+    reader = _records(text, delimiter)
+    try:
+        next(reader, None)
+        for index, record in enumerate(reader):
+            if max_rows is not None and index >= max_rows:
+                break
+            if not record:
+                continue  # a blank line, dropped later with a note
+            if len(record) < width:
+                short.append(index + 2 + skip_lines)
+            elif len(record) > width:
+                long.append(index + 2 + skip_lines)
+    except csv.Error as exc:
+        raise _malformed(path, reader.line_num + skip_lines, exc) from exc
+    return short, long
+
+
+def _polars_read(
+    text: str, delimiter: str, names: list[str], max_rows: int | None, path: Path
+) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            text.encode("utf-8"),
+            separator=delimiter,
+            has_header=True,
+            new_columns=names,
+            infer_schema=False,
+            n_rows=max_rows,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        log.info("csv reader refused %s (%s); reading row by row", path.suffix, exc)
+        return _python_read(text, delimiter, names, max_rows, path)
+
+
+def _python_read(
+    text: str, delimiter: str, names: list[str], max_rows: int | None, path: Path
+) -> pl.DataFrame:
+    """Slow, careful reader: pads short records and keeps extra fields."""
+    names = list(names)
+    width = len(names)
+    columns: list[list[str | None]] = [[] for _ in names]
+    reader = _records(text, delimiter)
+    try:
+        next(reader, None)
+        for index, record in enumerate(reader):
+            if max_rows is not None and index >= max_rows:
+                break
+            while len(record) > len(columns):
+                names.append(f"extra_{len(columns) - width + 1}")
+                columns.append([None] * index)
+            for position, column in enumerate(columns):
+                value = record[position] if position < len(record) else ""
+                column.append(value or None)
+    except csv.Error as exc:
+        raise _malformed(path, reader.line_num, exc) from exc
+    return pl.DataFrame(
+        dict(zip(names, columns, strict=True)),
+        schema={name: pl.Utf8 for name in names},
+    )
+
+
+def _tidy(frame: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
+    """Drop trailing columns with no header and no values, and rows with no values."""
+    drop: list[str] = []
+    for name in reversed(frame.columns):
+        if not name.startswith("column_") or frame[name].null_count() < frame.height:
+            break
+        drop.append(name)
+    if drop:
+        frame = frame.drop(drop)
+        notes.append(f"dropped {len(drop)} empty trailing column(s) with no header")
+    if frame.width:
+        empty = pl.all_horizontal(pl.all().is_null())
+        blank = int(frame.select(empty.sum()).item())
+        if blank:
+            frame = frame.filter(~empty)
+            notes.append(f"dropped {blank} blank row(s)")
+    return frame
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(row) for row in rows[:10])
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    return ("row " if len(rows) == 1 else "rows ") + shown + more
+
+
+def _cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a person sees: 123 not 123.0, dates ISO."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str]]:
+    """The first worksheet as text; the header is its first non-empty row."""
+    import openpyxl  # imported here: only spreadsheet users pay for it
+
+    notes: list[str] = []
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        raise InputError(
+            "Workbook cannot be read",
+            f"{where(path)} is not a readable .xlsx workbook ({type(exc).__name__})."
+            " Open it in a spreadsheet program, save it as .xlsx or .csv, and retry.",
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        if len(book.worksheets) > 1:
+            notes.append(f"read the first of {len(book.worksheets)} worksheets")
+        rows = sheet.iter_rows(values_only=True)
+        header: list[str] = []
+        skipped = 0
+        for row in rows:
+            cells = [_cell_text(value) for value in row]
+            if any(cells):
+                header = [cell or "" for cell in cells]
+                break
+            skipped += 1
+        if skipped:
+            notes.append(f"skipped {skipped} empty row(s) above the header")
+        names = _dedupe_headers(header, notes)
+        columns: list[list[str | None]] = [[] for _ in names]
+        for index, row in enumerate(rows):
+            if max_rows is not None and index >= max_rows:
+                break
+            cells = [_cell_text(value) for value in row]
+            for position, column in enumerate(columns):
+                column.append(cells[position] if position < len(cells) else None)
+    finally:
+        book.close()
+    frame = pl.DataFrame(
+        dict(zip(names, columns, strict=True)),
+        schema={name: pl.Utf8 for name in names},
+    )
+    return _tidy(frame, notes), notes
+
+
+def _read_parquet(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str]]:
+    """Every column cast to text; whole floats lose their '.0'."""
+    try:
+        frame = pl.read_parquet(path, n_rows=max_rows)
+        frame = frame.select(
+            pl.when(pl.col(name) == pl.col(name).floor())
+            .then(pl.col(name).cast(pl.Int64, strict=False).cast(pl.Utf8))
+            .otherwise(pl.col(name).cast(pl.Utf8))
+            .alias(name)
+            if dtype.is_float()
+            else pl.col(name).cast(pl.Utf8)
+            for name, dtype in frame.schema.items()
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(
+            "Parquet file cannot be read",
+            f"{where(path)}: {type(exc).__name__}. Only flat tables (no nested "
+            "columns) can be read; export it as CSV instead.",
+        ) from exc
+    return frame, []
