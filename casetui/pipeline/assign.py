@@ -1,0 +1,105 @@
+"""One-to-one assignment: each voter goes to at most one person.
+
+Cases sharing a contact_id are one person and share a voter. Pairs are taken
+strongest first; a person whose best voter is already taken gets the reason
+`claimed`, goes to review, and its next candidate is considered. A runner-up
+within RUNNER_UP_BITS of the best sends the case to review: `household` when
+the two voters share an address (Jr/Sr, twins), `namesake` otherwise.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+RUNNER_UP_BITS = 3.0
+
+
+def _merge(*reason_lists: str | None) -> str:
+    words: list[str] = []
+    for reasons in reason_lists:
+        for word in (reasons or "").split(","):
+            if word and word not in words:
+                words.append(word)
+    return ",".join(words)
+
+
+def assign(
+    cases: pl.DataFrame, candidates: pl.DataFrame, accept: float, review: float
+) -> pl.DataFrame:
+    """Return one row per case: case_id, voter_id (null when rejected), score,
+    band (accept / review / reject) and reasons. `cases` needs case_id and
+    contact_id; `candidates` needs case_id, voter_id, weight, score, reasons and
+    `home` (the voter's address key, null when unknown)."""
+    person = pl.coalesce(pl.col("contact_id"), pl.lit("case:") + pl.col("case_id"))
+    people = cases.select("case_id", person.alias("person"))
+    per_person = (
+        candidates.join(people, on="case_id")
+        .sort("weight", descending=True)
+        .unique(subset=["person", "voter_id"], keep="first", maintain_order=True)
+    )
+
+    runner_up: dict[str, str] = {}
+    best_seen: dict[str, tuple[float, str | None]] = {}
+    for who, weight, score, home in per_person.select(
+        "person", "weight", "score", "home"
+    ).iter_rows():
+        if who not in best_seen:
+            best_seen[who] = (weight, home)
+        elif who not in runner_up and score >= review:
+            best_weight, best_home = best_seen[who]
+            if best_weight - weight < RUNNER_UP_BITS:
+                same_home = home is not None and home == best_home
+                runner_up[who] = "household" if same_home else "namesake"
+            else:
+                runner_up[who] = ""
+
+    taken: dict[str, str] = {}
+    chosen: dict[str, tuple[str, float, str]] = {}
+    claimed: dict[str, tuple[str, float, str]] = {}
+    strong = per_person.filter(pl.col("score") >= review)
+    for who, voter, score, reasons in strong.select(
+        "person", "voter_id", "score", "reasons"
+    ).iter_rows():
+        if who in chosen:
+            continue
+        if voter in taken and taken[voter] != who:
+            claimed.setdefault(who, (voter, score, reasons))
+            continue
+        taken[voter] = who
+        chosen[who] = (voter, score, reasons)
+
+    best = per_person.unique(
+        subset=["person"], keep="first", maintain_order=True
+    ).select("person", pl.col("score").alias("best_score"))
+    best_score = dict(best.iter_rows())
+    rows = []
+    for case_id, who in people.iter_rows():
+        extra = runner_up.get(who, "")
+        if who in chosen:
+            voter, score, reasons = chosen[who]
+            if who in claimed:
+                extra = _merge(extra, "claimed")
+        elif who in claimed:
+            voter, score, reasons = claimed[who]
+            extra = _merge(extra, "claimed")
+        else:
+            # The best guess's reasons stay, to say why nothing was good enough.
+            score, reasons = best_of.get(who, (0.0, ""))
+            rows.append((case_id, None, score, "reject", _merge(reasons)))
+            continue
+        if score >= accept and not extra:
+            band = "accept"
+        else:
+            band = "review"
+        rows.append((case_id, voter, score, band, _merge(reasons, extra)))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "case_id": pl.Utf8,
+            "voter_id": pl.Utf8,
+            "score": pl.Float64,
+            "band": pl.Utf8,
+            "reasons": pl.Utf8,
+        },
+        orient="row",
+    )

@@ -1,0 +1,91 @@
+"""Blocking: which case-voter pairs are worth scoring.
+
+Each pass joins cases to voters on a key; the passes are unioned so a pair found
+by any of them is scored once. A key shared by more than `cap` voters (a common
+name in a big file) is skipped for that pass and counted in the stats, so one
+"John Smith" cannot make millions of pairs; the other passes still see him.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from casetui.pipeline.normalize import nickname_pairs
+
+BLOCK_CAP = 400
+
+# name: (case-side key columns, voter-side key columns)
+PASSES: dict[str, tuple[list[str], list[str]]] = {
+    "last_zip": (["last", "zip5"], ["last", "zip5"]),
+    "name": (["first_key", "last3"], ["first_tok", "last3"]),
+    "address": (["house", "street_name", "zip5"], ["house", "street_name", "zip5"]),
+    "phone": (["phone"], ["phone"]),
+    "email": (["email"], ["email"]),
+    "moved": (
+        ["birth_year", "first_key", "last1"],
+        ["birth_year", "first_tok", "last1"],
+    ),
+}
+
+
+def _case_keys(cases: pl.DataFrame) -> pl.DataFrame:
+    """Cases with their blocking keys; one row per first-name variant, so a
+    "Bill" meets every "William" without exploding the voter side."""
+    nicks = nickname_pairs().rename({"name_a": "first_tok", "name_b": "variant"})
+    variants = (
+        cases.select("case_id", "first_tok")
+        .drop_nulls()
+        .join(nicks, on="first_tok", how="left")
+        .select("case_id", pl.coalesce("variant", "first_tok").alias("first_key"))
+    )
+    own = cases.select("case_id", pl.col("first_tok").alias("first_key")).drop_nulls()
+    keys = pl.concat([own, variants]).unique()
+    return cases.with_columns(
+        pl.col("last").str.slice(0, 3).alias("last3"),
+        pl.col("last").str.slice(0, 1).alias("last1"),
+    ).join(keys, on="case_id", how="left")
+
+
+def candidate_pairs(
+    cases: pl.DataFrame, voters: pl.DataFrame, cap: int = BLOCK_CAP
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return (pairs, stats): pairs has case_id, voter_id and `passes` (the
+    comma-separated passes that found the pair); stats counts pairs_<pass>,
+    capped_<pass> (keys skipped for having more than `cap` voters) and
+    pairs_total."""
+    case_keys = _case_keys(cases)
+    voter_keys = voters.with_columns(
+        pl.col("last").str.slice(0, 3).alias("last3"),
+        pl.col("last").str.slice(0, 1).alias("last1"),
+    )
+    found = []
+    stats: dict[str, int] = {}
+    for name, (case_cols, voter_cols) in PASSES.items():
+        left = case_keys.select("case_id", *case_cols).drop_nulls().unique()
+        left = left.rename(dict(zip(case_cols, voter_cols, strict=True)))
+        # Short keys make huge blocks of weak pairs (an initial, a 1-letter name).
+        if "first_tok" in voter_cols:
+            left = left.filter(pl.col("first_tok").str.len_chars() > 1)
+        right = (
+            voter_keys.select("voter_id", *voter_cols)
+            .drop_nulls()
+            .join(left.select(voter_cols).unique(), on=voter_cols, how="semi")
+        )
+        sizes = right.group_by(voter_cols).len()
+        big = sizes.filter(pl.col("len") > cap)
+        right = right.join(big.select(voter_cols), on=voter_cols, how="anti")
+        pairs = left.join(right, on=voter_cols).select(
+            "case_id", "voter_id", pl.lit(name).alias("pass")
+        )
+        pairs = pairs.unique(subset=["case_id", "voter_id"])
+        stats[f"pairs_{name}"] = pairs.height
+        stats[f"capped_{name}"] = big.height
+        found.append(pairs)
+    union = (
+        pl.concat(found)
+        .group_by("case_id", "voter_id")
+        .agg(pl.col("pass").sort().str.join(",").alias("passes"))
+        .sort("case_id", "voter_id")
+    )
+    stats["pairs_total"] = union.height
+    return union, stats

@@ -1,0 +1,113 @@
+"""Match cases to voters: normalize, block, score, classify, assign one-to-one.
+
+See docs/matching.md for the levels, the thresholds and what each reason means.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from casetui.pipeline.assign import assign
+from casetui.pipeline.block import BLOCK_CAP, candidate_pairs
+from casetui.pipeline.normalize import normalize_cases, normalize_voters
+from casetui.pipeline.score import EVIDENCE, frequencies, score_pairs
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score cut-offs for a case's best candidate."""
+
+    accept: float = 0.97  # at/above: auto-accepted (unless a reason asks review)
+    review: float = 0.30  # at/above and below accept: the operator decides
+
+
+@dataclass
+class MatchResult:
+    """The scored candidate pairs, one assignment per case, and run figures."""
+
+    candidates: pl.DataFrame
+    assignment: pl.DataFrame
+    stats: dict[str, float | int] = field(default_factory=dict)
+
+
+CANDIDATE_COLUMNS = [
+    "case_id",
+    "voter_id",
+    "score",
+    "weight",
+    "rank",
+    *EVIDENCE,
+    "reasons",
+    "passes",
+]
+
+
+def match(
+    cases: pl.DataFrame,
+    voters: pl.DataFrame | pl.LazyFrame,
+    thresholds: Thresholds = Thresholds(),
+    progress: Progress | None = None,
+    block_cap: int = BLOCK_CAP,
+) -> MatchResult:
+    """Match canonical casework rows to canonical voter rows.
+
+    Returns a MatchResult whose `candidates` hold every scored pair (see
+    CANDIDATE_COLUMNS; `passes` names the blocking passes that found the pair)
+    and whose `assignment` has one row per case. Raises InputError when either
+    side lacks its id column; values that cannot be read weigh nothing.
+    """
+    stats: dict[str, float | int] = {}
+    clock = time.perf_counter()
+
+    def stage(name: str, done: float) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stats[f"seconds_{name}"] = round(now - clock, 3)
+        clock = now
+        if progress is not None:
+            progress(name, done)
+
+    normal_cases = normalize_cases(cases)
+    stage("normalize_cases", 0.1)
+    normal_voters = normalize_voters(voters)
+    stage("normalize_voters", 0.4)
+    pairs, block_stats = candidate_pairs(normal_cases, normal_voters, block_cap)
+    stats.update(block_stats)
+    stage("block", 0.6)
+    scored = score_pairs(pairs, normal_cases, normal_voters, frequencies(normal_voters))
+    stage("score", 0.85)
+
+    home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")
+    candidates = scored.with_columns(
+        pl.col("weight")
+        .rank("ordinal", descending=True)
+        .over("case_id")
+        .cast(pl.Int32)
+        .alias("rank"),
+        home.alias("home"),
+    ).sort("case_id", "rank")
+    assignment = assign(normal_cases, candidates, thresholds.accept, thresholds.review)
+    stage("assign", 1.0)
+
+    stats["cases"] = cases.height
+    stats["voters"] = normal_voters.height
+    for band in ("accept", "review", "reject"):
+        stats[f"band_{band}"] = assignment.filter(pl.col("band") == band).height
+    log.info(
+        "matched %d cases against %d voters: %d pairs, %d accept, %d review",
+        cases.height,
+        normal_voters.height,
+        pairs.height,
+        stats["band_accept"],
+        stats["band_review"],
+    )
+    return MatchResult(candidates.select(CANDIDATE_COLUMNS), assignment, stats)

@@ -1,0 +1,327 @@
+"""Names, addresses, phones and emails in comparable forms.
+
+Both sides go through the same polars expressions, so a case and a voter that
+were typed the same way end up equal. The casework side first gets a per-row pass
+that splits one-field names ("Smith, John Jr."), which voter files never need.
+
+Normalized columns (all Utf8 unless said, null when absent):
+  first, first_tok      first name joined ("maryann") and its first word ("mary")
+  middle, middle_init   middle name and its initial
+  last, last_p1, last_p2  surname joined ("delacruz") and its first and last
+                        significant parts ("cruz"), for compound surnames
+  suffix                jr, sr, ii, iii, iv
+  house, street_name    house number and Publication 28 street ("n main st")
+  unit                  apartment or suite number without its designator
+  city, zip5, phone (10 digits), email (lowercase), birth_year (Int32)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import polars as pl
+from nicknames import NickNamer
+from scourgify.address_constants import (
+    DIRECTIONAL_REPLACEMENTS,
+    OCCUPANCY_TYPE_ABBREVIATIONS,
+    STREET_TYPE_ABBREVIATIONS,
+)
+
+NAME_FIELDS = ("first_name", "middle_name", "last_name", "name_suffix")
+INPUT_FIELDS = (
+    *NAME_FIELDS,
+    "street",
+    "unit",
+    "city",
+    "state",
+    "zip5",
+    "zip4",
+    "phone",
+    "email",
+    "birth_year",
+)
+NORMALIZED = (
+    "first",
+    "first_tok",
+    "middle",
+    "middle_init",
+    "last",
+    "last_p1",
+    "last_p2",
+    "suffix",
+    "house",
+    "street_name",
+    "unit",
+    "city",
+    "zip5",
+    "phone",
+    "email",
+    "birth_year",
+)
+
+_SUFFIXES = {
+    "jr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "2nd": "ii",
+    "iii": "iii",
+    "3rd": "iii",
+    "iv": "iv",
+    "4th": "iv",
+}
+_SUFFIX_AT_END = r"\s+(?:" + "|".join(_SUFFIXES) + r")$"
+# Surname particles: dropped from the part form so "de la Cruz" shares "cruz"
+# with "Cruz"; the joined form keeps them so "McDonald" equals "Mc Donald".
+_PARTICLES = ["de", "la", "del", "della", "di", "da", "van", "von", "der", "den"]
+_PARTICLES += ["le", "du", "dos", "das", "y", "mc", "mac", "o", "d", "st", "e"]
+
+_STREET_WORDS = {k.lower(): v.lower() for k, v in STREET_TYPE_ABBREVIATIONS.items()}
+_STREET_WORDS |= {k.lower(): v.lower() for k, v in DIRECTIONAL_REPLACEMENTS.items()}
+_UNIT_WORDS = sorted(
+    {w.lower() for pair in OCCUPANCY_TYPE_ABBREVIATIONS.items() for w in pair} - {"#"}
+    | {"no", "num", "number"},
+    key=len,
+    reverse=True,
+)
+_UNIT_DESIGNATOR = r"(?:(?:" + "|".join(_UNIT_WORDS) + r")\s*#?|#)"
+_UNIT_IN_STREET = r"\s+" + _UNIT_DESIGNATOR + r"\s*([a-z0-9-]+)$"
+
+
+def _fold(expr: pl.Expr) -> pl.Expr:
+    """Lowercase, accents stripped (NFKD then combining marks dropped)."""
+    return expr.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+
+
+def _null_if_empty(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+
+
+def _squash(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _name(col: str) -> pl.Expr:
+    """A name field with apostrophes and periods removed, other punctuation to
+    spaces ("O'Brien" -> "obrien", "Garcia-Lopez" -> "garcia lopez")."""
+    folded = _fold(pl.col(col)).str.replace_all(r"['`’.]", "")
+    return _squash(folded.str.replace_all(r"[^a-z0-9 ]", " "))
+
+
+def _name_exprs() -> list[pl.Expr]:
+    first = _name("first_name").str.replace(_SUFFIX_AT_END, "")
+    last_raw = _name("last_name")
+    suffix_in_last = last_raw.str.extract(r"\s(" + "|".join(_SUFFIXES) + r")$", 1)
+    last = last_raw.str.replace(_SUFFIX_AT_END, "")
+    middle = _name("middle_name").str.replace_all(" ", "")
+    suffix = _name("name_suffix").str.replace_all(" ", "")
+    parts = last.str.split(" ").list.eval(
+        pl.element().filter(~pl.element().is_in(_PARTICLES))
+    )
+    return [
+        _null_if_empty(first.str.replace_all(" ", "")).alias("first"),
+        _null_if_empty(first.str.split(" ").list.first()).alias("first_tok"),
+        _null_if_empty(middle).alias("middle"),
+        _null_if_empty(middle.str.slice(0, 1)).alias("middle_init"),
+        _null_if_empty(last.str.replace_all(" ", "")).alias("last"),
+        parts.list.first().alias("last_p1"),
+        parts.list.last().alias("last_p2"),
+        pl.coalesce(suffix, suffix_in_last)
+        .replace_strict(_SUFFIXES, default=None)
+        .alias("suffix"),
+    ]
+
+
+def _address_exprs() -> list[pl.Expr]:
+    line = _squash(_fold(pl.col("street")).str.replace_all(r"[^a-z0-9#\- ]", " "))
+    line = line.str.replace_all(r"#\s*", " #")
+    unit_in_line = line.str.extract(_UNIT_IN_STREET, 1)
+    line = line.str.replace(_UNIT_IN_STREET, "")
+    unit_col = _squash(_fold(pl.col("unit")).str.replace_all(r"[^a-z0-9# -]", " "))
+    unit_col = unit_col.str.replace(r"^" + _UNIT_DESIGNATOR + r"\s*", "")
+    unit = pl.coalesce(_null_if_empty(unit_col), unit_in_line).str.replace_all(" ", "")
+    unit = unit.str.replace(r"^0+([0-9])", "$1")
+    house = line.str.extract(r"^(\d+[a-z]?)\b", 1)
+    rest = line.str.replace(r"^\d+[a-z]?(?:-\d+[a-z]?)?\s*", "")
+    rest = _squash(rest.str.replace_all("-", " "))
+    street_name = (
+        rest.str.split(" ")
+        .list.eval(pl.element().replace(_STREET_WORDS))
+        .list.join(" ")
+    )
+    city = _squash(_fold(pl.col("city")).str.replace_all(r"[^a-z ]", " "))
+    zip_digits = pl.col("zip5").str.replace_all(r"[^0-9]", "").str.slice(0, 5)
+    # Spreadsheets drop the leading zero of New England ZIP codes.
+    zip5 = pl.when(zip_digits.str.len_chars() >= 3).then(zip_digits.str.zfill(5))
+    return [
+        _null_if_empty(house).alias("house"),
+        _null_if_empty(street_name).alias("street_name"),
+        _null_if_empty(unit).alias("unit"),
+        _null_if_empty(city).alias("city"),
+        zip5.alias("zip5"),
+    ]
+
+
+def _contact_exprs() -> list[pl.Expr]:
+    digits = pl.col("phone").str.replace_all(r"[^0-9]", "")
+    digits = (
+        pl.when((digits.str.len_chars() == 11) & digits.str.starts_with("1"))
+        .then(digits.str.slice(1))
+        .otherwise(digits)
+    )
+    email = pl.col("email").str.strip_chars().str.to_lowercase()
+    year = pl.col("birth_year").str.extract(r"((?:19|20)\d\d)", 1).cast(pl.Int32)
+    return [
+        pl.when(digits.str.len_chars() == 10).then(digits).alias("phone"),
+        pl.when(email.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"))
+        .then(email)
+        .alias("email"),
+        year.alias("birth_year"),
+    ]
+
+
+def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
+    names = frame.collect_schema().names()
+    missing = [pl.lit(None, pl.Utf8).alias(c) for c in INPUT_FIELDS if c not in names]
+    frame = frame.with_columns(missing).with_columns(
+        pl.col(c).cast(pl.Utf8) for c in INPUT_FIELDS
+    )
+    if "dob" in names:
+        frame = frame.with_columns(pl.coalesce("birth_year", "dob").alias("birth_year"))
+    return frame.select(
+        pl.col(id_col).cast(pl.Utf8),
+        *_name_exprs(),
+        *_address_exprs(),
+        *_contact_exprs(),
+    )
+
+
+def _ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_full_name(full: str) -> dict[str, str | None]:
+    """Split a one-field name into parts. "Smith, John A. Jr." and
+    "John A. Smith Jr." both give first "John", middle "A.", last "Smith",
+    suffix "Jr."; a surname with particles ("Maria de la Cruz") stays whole.
+    Returns a dict keyed by the canonical name fields (values may be None)."""
+    text = re.sub(r"\s+", " ", _ascii_fold(full)).strip()
+    suffix = None
+    match = re.search(r"[ ,]+(jr|sr|junior|senior|ii|iii|iv|2nd|3rd)\.?$", text, re.I)
+    if match:
+        suffix, text = match.group(1), text[: match.start()].strip(" ,")
+    if "," in text:
+        last, _, rest = text.partition(",")
+        given = rest.split()
+        first = given[0] if given else None
+        middle = " ".join(given[1:]) or None
+        return {
+            "first_name": first,
+            "middle_name": middle,
+            "last_name": last.strip() or None,
+            "name_suffix": suffix,
+        }
+    words = text.split()
+    if len(words) < 2:
+        return {
+            "first_name": None,
+            "middle_name": None,
+            "last_name": words[0] if words else None,
+            "name_suffix": suffix,
+        }
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower().strip(".") in _PARTICLES:
+        start -= 1
+    return {
+        "first_name": words[0],
+        "middle_name": " ".join(words[1:start]) or None,
+        "last_name": " ".join(words[start:]),
+        "name_suffix": suffix,
+    }
+
+
+def normalize_cases(cases: pl.DataFrame) -> pl.DataFrame:
+    """Return the cases' comparable forms: case_id, contact_id and the columns
+    listed at the top of this module, one row per case. Cases that only carry
+    a full_name get it split first. Raises nothing on odd values: what cannot
+    be read becomes null and simply weighs nothing in matching."""
+    if "case_id" not in cases.columns:
+        from casetui.errors import InputError
+
+        raise InputError(
+            "No case ids",
+            "The casework frame has no case_id column; map one in the layout step.",
+        )
+    cases = cases.with_columns(
+        pl.lit(None, pl.Utf8).alias(c)
+        for c in (*NAME_FIELDS, "full_name", "contact_id")
+        if c not in cases.columns
+    )
+    needs_split = (
+        pl.col("full_name").is_not_null()
+        & pl.col("first_name").is_null()
+        & pl.col("last_name").is_null()
+    )
+    if cases.select(needs_split.any()).item():
+        split = [
+            split_full_name(full) if full and first is None and last is None else None
+            for full, first, last in cases.select(
+                "full_name", "first_name", "last_name"
+            ).iter_rows()
+        ]
+        for field in NAME_FIELDS:
+            parts = pl.Series([s[field] if s else None for s in split], dtype=pl.Utf8)
+            cases = cases.with_columns(pl.coalesce(pl.col(field), parts).alias(field))
+    normalized = _normalize(cases.lazy(), "case_id").collect()
+    return normalized.insert_column(1, cases["contact_id"].cast(pl.Utf8))
+
+
+def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Return the voters' comparable forms: voter_id and the columns listed at
+    the top of this module, computed with polars expressions only (no per-row
+    Python), so a multi-million-row file normalizes in seconds. Raises
+    InputError when there is no voter_id column."""
+    lazy = voters.lazy()
+    if "voter_id" not in lazy.collect_schema().names():
+        from casetui.errors import InputError
+
+        raise InputError(
+            "No voter ids",
+            "The voter file has no voter_id column; map one in the layout step.",
+        )
+    return _normalize(lazy, "voter_id").collect()
+
+
+@cache
+def nickname_pairs() -> pl.DataFrame:
+    """Return the pairs of first names that may be the same person (name_a,
+    name_b), both directions, from the nicknames package: a name, its
+    canonical forms, its nicknames and its canonical forms' other nicknames."""
+    namer = NickNamer()
+    names: set[str] = set()
+    for triplet in namer_triplets():
+        names.update((triplet[0], triplet[2]))
+    pairs: set[tuple[str, str]] = set()
+    for name in names:
+        related = set(namer.canonicals_of(name)) | set(namer.nicknames_of(name))
+        for canonical in namer.canonicals_of(name):
+            related |= set(namer.nicknames_of(canonical))
+        related.discard(name)
+        pairs.update((name, other) for other in related)
+        pairs.update((other, name) for other in related)
+    rows = sorted(pairs)
+    return pl.DataFrame(
+        {"name_a": [a for a, _ in rows], "name_b": [b for _, b in rows]},
+        schema={"name_a": pl.Utf8, "name_b": pl.Utf8},
+    )
+
+
+def namer_triplets() -> list[tuple[str, str, str]]:
+    """Return the nicknames package's (name, relation, name) rows."""
+    from nicknames import name_triplets
+
+    return [(t.name1, t.relationship, t.name2) for t in name_triplets()]
