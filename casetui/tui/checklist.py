@@ -1,0 +1,168 @@
+"""Step 1: the readiness checklist. The operator names themself, then attests each
+item (with its fields) before any data is read."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Static
+
+from casetui.checklist import CHECKLIST, ITEMS, ChecklistItem
+from casetui.errors import CasetuiError
+from casetui.paths import codebooks_dir
+from casetui.tui.widgets import show_error
+from casetui.workflow import Conversion
+
+
+def _field_id(key: str, field: str) -> str:
+    return f"field-{key}-{field}"
+
+
+class ChecklistScreen(Screen[None]):
+    """Attest each readiness item; Continue once all are attested."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "attest_focused", "Attest item"),
+        Binding("ctrl+n", "continue", "Continue"),
+    ]
+
+    def __init__(self, conversion: Conversion) -> None:
+        super().__init__()
+        self.conversion = conversion
+
+    def compose(self) -> ComposeResult:
+        session = self.conversion.session
+        attested = session.attestations()
+        with VerticalScroll(id="checklist"):
+            yield Static(
+                "Before any data is read, attest each item below. Fill in its "
+                "fields, then tick it (space) or press ctrl+t.",
+                classes="intro",
+            )
+            yield Label("Your name (recorded with each attestation)")
+            yield Input(
+                session.operator or "", placeholder="Operator name", id="operator"
+            )
+            for number, item in enumerate(CHECKLIST, start=1):
+                yield self._item(number, item, attested.get(item.key))
+        yield Footer()
+
+    def _item(
+        self, number: int, item: ChecklistItem, details: dict[str, str] | None
+    ) -> Vertical:
+        done = details is not None
+        widgets: list = [
+            Label(f"{number}. {item.title}", classes="item-title"),
+            Static(item.why, classes="why"),
+        ]
+        for field, label in item.fields:
+            value = (details or {}).get(field, "")
+            if not value and item.key == "codebook" and field == "path":
+                value = str(codebooks_dir() / "default.toml")
+            widgets += [
+                Label(label, classes="field-label"),
+                Input(value, placeholder=label, id=_field_id(item.key, field)),
+            ]
+        widgets += [
+            Checkbox(
+                "Attested" if done else "I attest this", done, id=f"attest-{item.key}"
+            ),
+            Static("", id=f"error-{item.key}", classes="item-error"),
+        ]
+        box = Vertical(*widgets, id=f"item-{item.key}", classes="item")
+        box.set_class(done, "-attested")
+        return box
+
+    # -- attesting ---------------------------------------------------------------
+
+    def _save_operator(self) -> bool:
+        """Store the operator name if it changed; False (and focus) when blank."""
+        name = self.query_one("#operator", Input).value.strip()
+        if not name:
+            self.notify(
+                "Type your name first: it is recorded with every attestation.",
+                title="Operator name",
+                severity="warning",
+            )
+            self.query_one("#operator", Input).focus()
+            return False
+        if name != self.conversion.session.operator:
+            self.conversion.session.set_operator(name)
+        return True
+
+    def attest(self, key: str) -> bool:
+        """Attest one item from its fields; shows the error next to it on failure."""
+        item = ITEMS[key]
+        box = self.query_one(f"#item-{key}", Vertical)
+        error = self.query_one(f"#error-{key}", Static)
+        checkbox = self.query_one(f"#attest-{key}", Checkbox)
+        if not self._save_operator():
+            self._set_checkbox(checkbox, False)
+            return False
+        details = {
+            field: self.query_one(f"#{_field_id(key, field)}", Input).value.strip()
+            for field, _ in item.fields
+        }
+        try:
+            self.conversion.attest(key, details)
+        except CasetuiError as err:
+            error.update(err.message)
+            box.remove_class("-attested")
+            self._set_checkbox(checkbox, False)
+            return False
+        error.update("")
+        box.add_class("-attested")
+        self._set_checkbox(checkbox, True)
+        checkbox.label = "Attested"
+        return True
+
+    @staticmethod
+    def _set_checkbox(checkbox: Checkbox, value: bool) -> None:
+        with checkbox.prevent(Checkbox.Changed):
+            checkbox.value = value
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        key = (event.checkbox.id or "").removeprefix("attest-")
+        if key not in ITEMS:
+            return
+        if event.value:
+            self.attest(key)
+        else:
+            # An attestation once recorded stays in the audit log; unticking only
+            # withdraws it from this session's gate.
+            self.conversion.session.withdraw_attestation(key)
+            self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
+            event.checkbox.label = "I attest this"
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "operator":
+            if self._save_operator():
+                self.focus_next()
+            return
+        self.focus_next()
+
+    def action_attest_focused(self) -> None:
+        focused = self.focused
+        box = None
+        for node in focused.ancestors_with_self if focused else []:
+            if isinstance(node, Vertical) and node.has_class("item"):
+                box = node
+                break
+        if box is None:
+            self.notify("Move to a checklist item first (tab).", severity="warning")
+            return
+        self.attest((box.id or "").removeprefix("item-"))
+
+    # -- leaving -------------------------------------------------------------------
+
+    def action_continue(self) -> None:
+        if not self._save_operator():
+            return
+        try:
+            self.conversion.complete_checklist()
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self.app.advance()  # type: ignore[attr-defined]

@@ -1,0 +1,324 @@
+"""Step 2: the casework file and the voter file. Inspect shows the detected layout
+and a preview with each column's canonical field; Load reads the whole file in a
+worker; an unknown export gets a column mapping the operator can save as a layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker
+
+from casetui.errors import CasetuiError
+from casetui.pipeline import layouts
+from casetui.tui.widgets import FilePicker, report_worker_failure, show_error
+from casetui.workflow import Conversion, FileInspection, LoadedFile
+
+ROLE_TITLES = {"casework": "Casework file", "voter": "Voter file"}
+MAP_MYSELF = "__mapping__"
+"""The layout Select's choice for "map the columns myself"."""
+
+
+class FilesScreen(Screen[None]):
+    """Pick, inspect and load the casework export and the voter file."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "inspect", "Inspect"),
+        Binding("ctrl+l", "load", "Load"),
+        Binding("ctrl+f", "browse", "Browse"),
+        Binding("ctrl+n", "continue", "Continue"),
+    ]
+
+    def __init__(self, conversion: Conversion) -> None:
+        super().__init__()
+        self.conversion = conversion
+        self.role = "casework"
+        self.inspections: dict[str, FileInspection] = {}
+        self.reports: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        recorded = self.conversion.session.files()
+        demo = getattr(self.app, "demo_files", {})
+        with VerticalScroll(id="files"):
+            for role, title in ROLE_TITLES.items():
+                path = recorded[role].path if role in recorded else demo.get(role, "")
+                with Horizontal(classes="file-row"):
+                    yield Label(title, classes="file-title")
+                    yield Input(
+                        str(path),
+                        placeholder=f"Path to the {title.lower()}",
+                        id=f"path-{role}",
+                    )
+                yield Static(
+                    self._status(role), id=f"status-{role}", classes="file-status"
+                )
+            yield Label("", id="details-title", classes="section-title")
+            yield Static("", id="summary")
+            yield Select[str]([], prompt="Layout", id="layout", allow_blank=True)
+            yield DataTable(id="preview", zebra_stripes=True)
+            with Vertical(id="mapping"):
+                yield Label(
+                    "Map the columns: for each field, the file's column "
+                    "(blank when the file has none).",
+                    classes="hint",
+                )
+                yield Vertical(id="mapping-fields")
+                yield Label("Save as layout (name, optional)")
+                yield Input(placeholder="e.g. office_crm", id="layout-name")
+            yield ProgressBar(total=None, show_eta=False, id="progress")
+            yield Static("", id="report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self.query_one("#mapping").display = False
+        self.query_one("#layout").display = False
+        self.query_one("#preview").display = False
+        self.query_one("#path-casework", Input).focus()
+
+    def _status(self, role: str) -> str:
+        record = self.conversion.session.files().get(role)
+        if record is None:
+            return "[ ] not loaded"
+        return (
+            f"[x] loaded {record.path.name}: {record.rows:,} rows, layout "
+            f"{record.layout}"
+        )
+
+    def _path(self, role: str) -> Path | None:
+        text = self.query_one(f"#path-{role}", Input).value.strip()
+        if not text:
+            self.notify(
+                f"Type the path of the {ROLE_TITLES[role].lower()} first.",
+                severity="warning",
+            )
+            return None
+        return Path(text).expanduser()
+
+    def on_descendant_focus(self, event) -> None:
+        widget_id = event.widget.id or ""
+        if widget_id.startswith("path-") and self.role != widget_id[5:]:
+            self.role = widget_id.removeprefix("path-")
+            if self.role in self.inspections:
+                self._show_inspection(self.inspections[self.role])
+
+    # -- inspecting ----------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if (event.input.id or "").startswith("path-"):
+            self.action_inspect()
+        elif event.input.id == "layout-name":
+            self.action_load()
+
+    def action_inspect(self) -> None:
+        path = self._path(self.role)
+        if path is None:
+            return
+        try:
+            inspection = self.conversion.inspect(path, self.role)
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self.inspections[self.role] = inspection
+        self._show_inspection(inspection)
+
+    def _show_inspection(self, inspection: FileInspection) -> None:
+        title = ROLE_TITLES[inspection.kind]
+        self.query_one("#details-title", Label).update(
+            f"{title}: {inspection.path.name}"
+        )
+        layout = inspection.layout
+        found = (
+            f"{layout.title} ({layout.name}), header match {inspection.score:.0%}"
+            if layout
+            else "no known layout matches: map the columns below"
+        )
+        lines = [
+            f"Layout: {found}",
+            f"Encoding: {inspection.encoding}   Delimiter: "
+            f"{_delimiter_name(inspection.delimiter)}   Columns: "
+            f"{len(inspection.headers)}",
+            *(f"Note: {note}" for note in inspection.notes),
+        ]
+        self.query_one("#summary", Static).update("\n".join(lines))
+
+        select = self.query_one("#layout", Select)
+        options = [
+            (f"{lay.title} ({lay.name})", lay.name)
+            for lay in layouts.all_layouts(inspection.kind)
+        ]
+        options.append(("Map the columns myself", MAP_MYSELF))
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = layout.name if layout else MAP_MYSELF
+        select.display = True
+        self._show_layout(layout.name if layout else MAP_MYSELF)
+        self.query_one("#report", Static).update(self.reports.get(inspection.kind, ""))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "layout" and isinstance(event.value, str):
+            self._show_layout(event.value)
+
+    def _show_layout(self, choice: str) -> None:
+        inspection = self.inspections.get(self.role)
+        if inspection is None:
+            return
+        mapping_box = self.query_one("#mapping")
+        if choice == MAP_MYSELF:
+            mapping = layouts.mapping_from(inspection.headers, inspection.kind)
+            self._build_mapping(inspection.headers, mapping)
+            mapping_box.display = True
+            field_of = {h: f for f, h in mapping.items() if h}
+        else:
+            mapping_box.display = False
+            layout = self._layout_named(choice, inspection.kind)
+            field_of = {h: f for f, hs in layout.fields.items() for h in hs}
+        self._fill_preview(inspection, field_of)
+
+    @staticmethod
+    def _layout_named(name: str, kind: str) -> layouts.Layout:
+        return next(lay for lay in layouts.all_layouts(kind) if lay.name == name)
+
+    def _fill_preview(
+        self, inspection: FileInspection, field_of: dict[str, str]
+    ) -> None:
+        table = self.query_one("#preview", DataTable)
+        table.clear(columns=True)
+        for header in inspection.headers:
+            mapped = field_of.get(header)
+            table.add_column(
+                f"{header} -> {mapped}" if mapped else f"{header} (unused)"
+            )
+        for row in inspection.preview.head(8).iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        table.display = True
+
+    def _build_mapping(
+        self, headers: list[str], mapping: dict[str, str | None]
+    ) -> None:
+        box = self.query_one("#mapping-fields", Vertical)
+        box.remove_children()
+        options = [(header, header) for header in headers]
+        rows = []
+        for field, header in mapping.items():
+            select = Select[str](
+                options,
+                prompt="(none)",
+                id=f"map-{field}",
+                value=header if header in headers else Select.BLANK,
+            )
+            rows.append(
+                Horizontal(Label(field, classes="map-field"), select, classes="map-row")
+            )
+        box.mount_all(rows)
+
+    def _mapping(self) -> dict[str, str]:
+        chosen = {}
+        for select in self.query("#mapping-fields Select").results(Select):
+            if isinstance(select.value, str):
+                chosen[(select.id or "").removeprefix("map-")] = select.value
+        return chosen
+
+    # -- loading -------------------------------------------------------------------
+
+    def action_load(self) -> None:
+        role = self.role
+        path = self._path(role)
+        if path is None:
+            return
+        inspection = self.inspections.get(role)
+        choice = self.query_one("#layout", Select).value if inspection else None
+        layout = None
+        layout_name = None
+        if choice == MAP_MYSELF:
+            try:
+                layout = self._mapped_layout(role)
+            except CasetuiError as err:
+                show_error(self, err)
+                return
+        elif isinstance(choice, str):
+            layout_name = choice
+        self.query_one("#progress").display = True
+        self.query_one("#report", Static).update(f"Loading {path.name} ...")
+        self._load(role, path, layout_name, layout)
+
+    def _mapped_layout(self, role: str) -> layouts.Layout:
+        name = self.query_one("#layout-name", Input).value.strip()
+        layout = layouts.layout_from_mapping(
+            name or f"unsaved_{role}", role, self._mapping()
+        )
+        if name:
+            saved = layouts.save_layout(layout)
+            self.notify(f"Layout {name!r} saved to {saved}.", title="Layout saved")
+        return layout
+
+    @work(thread=True, exclusive=True, name="loading a file")
+    def _load(
+        self,
+        role: str,
+        path: Path,
+        layout_name: str | None,
+        layout: layouts.Layout | None,
+    ) -> None:
+        loaded = self.conversion.load(role, path, layout_name, layout=layout)
+        self.app.call_from_thread(self._loaded, loaded)
+
+    def _loaded(self, loaded: LoadedFile) -> None:
+        self.query_one("#progress").display = False
+        self.query_one(f"#status-{loaded.role}", Static).update(
+            self._status(loaded.role)
+        )
+        lines = [
+            f"Loaded {loaded.path.name}: {loaded.rows:,} rows with layout "
+            f"{loaded.layout}."
+        ]
+        lines += [f"Note: {note}" for note in loaded.notes]
+        if loaded.scrub is not None:
+            lines += ["Scrub report (what was removed before storing):"]
+            lines += [f"  {line}" for line in loaded.scrub.lines()]
+        self.reports[loaded.role] = "\n".join(lines)
+        self.query_one("#report", Static).update(self.reports[loaded.role])
+        if loaded.role == "casework" and "voter" not in self.conversion.session.files():
+            self.query_one("#path-voter", Input).focus()
+        self.notify(f"{ROLE_TITLES[loaded.role]} loaded: {loaded.rows:,} rows.")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if report_worker_failure(self, event):
+            self.query_one("#progress").display = False
+            self.query_one("#report", Static).update("Loading failed.")
+
+    # -- other keys ----------------------------------------------------------------
+
+    def action_browse(self) -> None:
+        role = self.role
+        current = self.query_one(f"#path-{role}", Input).value.strip()
+        start = Path(current).expanduser().parent if current else Path.cwd()
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                field = self.query_one(f"#path-{role}", Input)
+                field.value = str(path)
+                field.focus()
+                self.action_inspect()
+
+        self.app.push_screen(FilePicker(start), picked)
+
+    def action_continue(self) -> None:
+        try:
+            self.conversion.complete_files()
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self.app.advance()  # type: ignore[attr-defined]
+
+
+def _delimiter_name(delimiter: str | None) -> str:
+    names = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
+    if delimiter is None:
+        return "none (spreadsheet)"
+    return names.get(delimiter, repr(delimiter))

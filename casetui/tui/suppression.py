@@ -1,0 +1,230 @@
+"""Step 3: suppression review. Every rule's hits are listed; the operator may keep a
+case in (an override, which needs a reason and is audited) or restore the rule."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker
+
+from casetui.errors import CasetuiError, GateError
+from casetui.tui.widgets import report_worker_failure, show_error
+from casetui.workflow import Conversion, RuleSummary
+
+HIT_COLUMNS = ("Case", "Name", "Category", "Status", "Outcome", "Detail", "Override")
+
+
+class OverrideDialog(ModalScreen[str | None]):
+    """Asks why a suppressed case should go on; returns the reason or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, case_id: str, rule: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.rule = rule
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="override-dialog", classes="dialog"):
+            yield Label(
+                f"Keep case {self.case_id} despite rule {self.rule}",
+                classes="dialog-title",
+            )
+            yield Static(
+                "The reason is stored in the audit log with your name. "
+                "Do not type personal details.",
+                classes="hint",
+            )
+            yield Input(placeholder="Reason (required)", id="reason")
+            yield Static("", id="reason-error", classes="item-error")
+            yield Label("Enter confirms; Esc cancels.", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if not reason:
+            self.query_one("#reason-error", Static).update(
+                "A reason is required to override a suppression rule."
+            )
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SuppressionScreen(Screen[None]):
+    """Review each rule's hits, override or restore, then continue to matching."""
+
+    BINDINGS = [
+        Binding("o", "override", "Override"),
+        Binding("r", "restore", "Restore"),
+        Binding("ctrl+r", "rerun", "Run rules again"),
+        Binding("ctrl+n", "continue", "Continue"),
+    ]
+
+    def __init__(self, conversion: Conversion) -> None:
+        super().__init__()
+        self.conversion = conversion
+        self.rules: list[RuleSummary] = []
+        self.rule: str | None = None
+        self.hit_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="suppression"):
+            yield Static("", id="totals")
+            yield ProgressBar(total=None, show_eta=False, id="progress")
+            yield DataTable(id="rules", cursor_type="row")
+            yield Label("", id="hits-title", classes="section-title")
+            yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        rules = self.query_one("#rules", DataTable)
+        rules.add_columns("Rule", "Description", "Hits", "Overridden")
+        self.query_one("#hits", DataTable).add_columns(*HIT_COLUMNS)
+        try:
+            self.conversion.frame("hits")
+        except GateError:
+            self.action_rerun()
+            return
+        self.query_one("#progress").display = False
+        self._refresh()
+        rules.focus()
+
+    # -- running the rules -------------------------------------------------------
+
+    def action_rerun(self) -> None:
+        self.query_one("#progress").display = True
+        self.query_one("#totals", Static).update("Applying the suppression rules ...")
+        self._run()
+
+    @work(thread=True, exclusive=True, name="applying suppression rules")
+    def _run(self) -> None:
+        self.conversion.run_suppression()
+        self.app.call_from_thread(self._ran)
+
+    def _ran(self) -> None:
+        self.query_one("#progress").display = False
+        self._refresh()
+        self.query_one("#rules", DataTable).focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if report_worker_failure(self, event):
+            self.query_one("#progress").display = False
+            self.query_one("#totals", Static).update(
+                "The suppression rules could not run; see the error."
+            )
+
+    # -- showing ---------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Redraw the totals, the rules table and the selected rule's hits."""
+        self.rules = self.conversion.suppression_summary()
+        suppressed = len(self.conversion.suppressed())
+        cases = self.conversion.frame("cases").height
+        self.query_one("#totals", Static).update(
+            f"Cases: {cases:,}   Suppressed: {suppressed:,}   Going on to matching: "
+            f"{cases - suppressed:,}"
+        )
+        table = self.query_one("#rules", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for rule in self.rules:
+            table.add_row(
+                rule.rule,
+                rule.description,
+                f"{rule.hits:,}",
+                f"{rule.overridden:,}",
+                key=rule.rule,
+            )
+        if self.rules:
+            table.move_cursor(row=min(max(row, 0), len(self.rules) - 1))
+            self._show_hits(self.rules[table.cursor_row].rule)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "rules" and event.row_key.value:
+            if event.row_key.value != self.rule:
+                self._show_hits(event.row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "rules":
+            self.query_one("#hits", DataTable).focus()
+
+    def _show_hits(self, rule: str) -> None:
+        table = self.query_one("#hits", DataTable)
+        # Keep the operator's place when the same rule is redrawn after a decision.
+        row = table.cursor_row if self.rule == rule else 0
+        self.rule = rule
+        hits = self.conversion.rule_hits(rule)
+        table.clear()
+        self.hit_ids = []
+        for hit in hits.iter_rows(named=True):
+            name = " ".join(
+                p for p in (hit.get("first_name"), hit.get("last_name")) if p
+            )
+            table.add_row(
+                hit["case_id"],
+                name,
+                hit.get("category") or "",
+                hit.get("status") or "",
+                hit.get("outcome") or "",
+                hit.get("detail") or "",
+                hit.get("override") or "",
+            )
+            self.hit_ids.append(hit["case_id"])
+        if self.hit_ids:
+            table.move_cursor(row=min(max(row, 0), len(self.hit_ids) - 1))
+        self.query_one("#hits-title", Label).update(
+            f"Cases hit by {rule}: {len(self.hit_ids):,} (o override, r restore)"
+        )
+
+    def _selected_hit(self) -> str | None:
+        table = self.query_one("#hits", DataTable)
+        if self.rule is None or not self.hit_ids:
+            self.notify("This rule hits no cases.", severity="warning")
+            return None
+        return self.hit_ids[table.cursor_row]
+
+    # -- deciding --------------------------------------------------------------------
+
+    def action_override(self) -> None:
+        case_id, rule = self._selected_hit(), self.rule
+        if case_id is None or rule is None:
+            return
+
+        def decided(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                self.conversion.override(case_id, rule, reason)
+            except CasetuiError as err:
+                show_error(self, err)
+                return
+            self.notify(f"Case {case_id} goes on despite {rule}.", title="Overridden")
+            self._refresh()
+
+        self.app.push_screen(OverrideDialog(case_id, rule), decided)
+
+    def action_restore(self) -> None:
+        case_id, rule = self._selected_hit(), self.rule
+        if case_id is None or rule is None:
+            return
+        try:
+            self.conversion.restore(case_id, rule)
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self.notify(f"Rule {rule} applies to case {case_id} again.", title="Restored")
+        self._refresh()
+
+    def action_continue(self) -> None:
+        try:
+            self.conversion.complete_suppression()
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self.app.advance()  # type: ignore[attr-defined]

@@ -1,0 +1,177 @@
+"""Widgets and dialogs shared by the wizard's screens: the step bar, the error
+dialog, the help screen and the file picker."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import DirectoryTree, Label, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from casetui.errors import CasetuiError
+
+log = logging.getLogger(__name__)
+
+STEP_TITLES = {
+    "checklist": "Checklist",
+    "files": "Files",
+    "suppression": "Suppression",
+    "match": "Review",
+    "export": "Export",
+}
+"""Screen names of the session's steps, in wizard order."""
+
+
+class StepBar(Static):
+    """One line naming the five steps: "[x]" done, ">" shown now, "[ ]" to do.
+
+    Text badges, not colour alone, so the bar reads the same with NO_COLOR.
+    """
+
+    DEFAULT_CSS = """
+    StepBar {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
+
+    def __init__(self, showing: str, completed: set[str]) -> None:
+        super().__init__(id="step-bar")
+        self.showing = showing
+        self.completed = set(completed)
+
+    def render(self) -> Text:
+        line = Text()
+        for number, (step, title) in enumerate(STEP_TITLES.items(), start=1):
+            if step == self.showing:
+                badge, style = ">", "bold reverse"
+            elif step in self.completed:
+                badge, style = "[x]", "bold"
+            else:
+                badge, style = "[ ]", "dim"
+            if number > 1:
+                line.append("  ")
+            line.append(f"{badge} {number} {title}", style=style)
+        return line
+
+
+class ErrorDialog(ModalScreen[None]):
+    """A titled error whose text scrolls and can be selected and copied."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.error_title = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="error-dialog", classes="dialog"):
+            yield Label(self.error_title, classes="dialog-title")
+            yield TextArea(
+                self.message, read_only=True, soft_wrap=True, id="error-text"
+            )
+            yield Label("Enter or Esc closes; select text to copy it.", classes="hint")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of the screen it was opened over."""
+
+    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close help")]
+
+    def __init__(self, over: Screen) -> None:
+        super().__init__()
+        self.over = over
+
+    def compose(self) -> ComposeResult:
+        lines = Text()
+        seen: set[str] = set()
+        for key, active in self.over.active_bindings.items():
+            binding = active.binding
+            if not binding.description or (binding.action, key) in seen:
+                continue
+            seen.add((binding.action, key))
+            lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
+            lines.append(binding.description + "\n")
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(lines)
+            yield Label(
+                "Tab moves between fields; ctrl+p searches every command.",
+                classes="hint",
+            )
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class FilePicker(ModalScreen[Path | None]):
+    """A directory tree to pick a file with; returns the path or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start if start.is_dir() else Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="file-picker", classes="dialog"):
+            yield Label(f"Pick a file under {self.start}", classes="dialog-title")
+            yield DirectoryTree(self.start)
+            yield Label("Enter picks a file; Esc cancels.", classes="hint")
+
+    def on_directory_tree_file_selected(
+        self, event: DirectoryTree.FileSelected
+    ) -> None:
+        self.dismiss(event.path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def show_error(
+    node: Widget | Screen, err: CasetuiError, *, dialog: bool = False
+) -> None:
+    """Tell the operator about `err`: a notification, or a dialog when the message
+    needs reading (long, or asked for)."""
+    if dialog or len(err.message) > 160:
+        node.app.push_screen(ErrorDialog(err.title, err.message))
+    else:
+        node.app.notify(err.message, title=err.title, severity="error", timeout=8)
+
+
+def report_worker_failure(node: Widget | Screen, event: Worker.StateChanged) -> bool:
+    """Show a failed worker's error; returns True when the worker failed.
+
+    A CasetuiError is shown as written; anything else is logged (by type, no
+    values) and shown as an unexpected error pointing at the log file.
+    """
+    if event.state != WorkerState.ERROR:
+        return False
+    error = event.worker.error
+    if isinstance(error, CasetuiError):
+        show_error(node, error, dialog=True)
+    else:
+        log.error("unexpected %s in %s", type(error).__name__, event.worker.name)
+        node.app.push_screen(
+            ErrorDialog(
+                "Unexpected error",
+                f"{type(error).__name__} while running {event.worker.name}. Nothing "
+                "shown as done was lost; the session is saved. The log file under "
+                "casetui's log directory has the details.",
+            )
+        )
+    return True
