@@ -70,9 +70,9 @@ def assign(
 
     best = per_person.unique(
         subset=["person"], keep="first", maintain_order=True
-    ).select("person", pl.col("score").alias("best_score"))
-    best_score = dict(best.iter_rows())
-    rows = []
+    ).select("person", "score", "reasons")
+    best_of = {who: (score, reasons) for who, score, reasons in best.iter_rows()}
+    rows: list[tuple[str, str | None, float, str, str]] = []
     for case_id, who in people.iter_rows():
         extra = runner_up.get(who, "")
         if who in chosen:
