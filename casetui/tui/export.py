@@ -1,0 +1,174 @@
+"""Step 5: write the campaign's import files and show what went into them.
+
+Exports can be written again after revisiting the review (F5): each export
+reflects the decisions as they stand when it is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import polars as pl
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from casetui.errors import CasetuiError
+from casetui.pipeline.export import TARGETS
+from casetui.tui.widgets import show_error
+
+if TYPE_CHECKING:
+    from casetui.workflow import Conversion
+
+COUNT_LABELS = {
+    "cases": "Cases in the casework file",
+    "voters": "Voters in the voter file",
+    "suppressed": "Cases suppressed",
+    "accepted_auto": "Matches accepted automatically",
+    "accepted_by_operator": "Matches you accepted",
+    "rejected": "Cases with no voter match",
+    "pending_review": "Cases left undecided (not exported)",
+}
+
+
+def default_folder(session_id: str) -> Path:
+    """Where exports go unless the operator says otherwise."""
+    return Path("casetui-export") / session_id
+
+
+def data_rows(path: Path) -> int | None:
+    """Rows in a written CSV/TSV file (header excluded); None for other files."""
+    separators = {".csv": ",", ".tsv": "\t"}
+    if path.suffix.lower() not in separators:
+        return None
+    try:
+        return pl.read_csv(
+            path, separator=separators[path.suffix.lower()], infer_schema=False
+        ).height
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+class ExportScreen(Screen[None]):
+    """Choose targets and a folder, export, and read back what was written."""
+
+    DEFAULT_CSS = """
+    ExportScreen #export-form {
+        height: auto;
+        padding: 0 1;
+    }
+    ExportScreen #export-targets {
+        height: auto;
+    }
+    ExportScreen #export-folder-row {
+        height: auto;
+    }
+    ExportScreen #export-folder-row Input {
+        width: 1fr;
+    }
+    ExportScreen #export-result {
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+r", "export", "Export"),
+        Binding("f5", "back_to_review", "Revisit review"),
+    ]
+
+    def __init__(self, conversion: Conversion) -> None:
+        super().__init__()
+        self.conversion = conversion
+        self.written: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="export-form"):
+            yield Label("Export to (space toggles):")
+            with Horizontal(id="export-targets"):
+                for name, title in TARGETS.items():
+                    yield Checkbox(title, True, id=f"target-{name}")
+            yield Label("Output folder:")
+            with Horizontal(id="export-folder-row"):
+                yield Input(
+                    str(default_folder(self.conversion.session.id)),
+                    id="export-folder",
+                )
+                yield Button("Export (ctrl+r)", id="export-button", variant="primary")
+            yield Static(id="export-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_counts()
+
+    def targets(self) -> list[str]:
+        """The targets whose box is ticked, in TARGETS order."""
+        return [
+            name
+            for name in TARGETS
+            if self.query_one(f"#target-{name}", Checkbox).value
+        ]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-button":
+            event.stop()
+            self.action_export()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        targets = self.targets()
+        if not targets:
+            self.notify("Tick at least one target.", severity="warning")
+            return
+        folder = self.query_one("#export-folder", Input).value.strip()
+        if not folder:
+            self.notify("Name an output folder.", severity="warning")
+            return
+        try:
+            self.written = self.conversion.export(Path(folder).expanduser(), targets)
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        except OSError as err:
+            show_error(
+                self,
+                CasetuiError(
+                    "Cannot write the export",
+                    f"{folder}: {err.strerror}. Choose a folder you can write to.",
+                ),
+            )
+            return
+        self.notify(
+            f"{len(self.written)} file(s) written to {folder}.", title="Exported"
+        )
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        lines: list[Content] = []
+        if self.written:
+            lines.append(Content.styled("Files written", "bold"))
+            for path in self.written:
+                rows = data_rows(path)
+                suffix = "" if rows is None else f"  {rows} rows"
+                lines.append(Content(f"  {path}{suffix}"))
+            lines.append(Content(""))
+        try:
+            counts = self.conversion.manifest()["counts"]
+        except CasetuiError as err:
+            show_error(self, err)
+            counts = {}
+        if counts:
+            lines.append(Content.styled("Counts (as in the manifest)", "bold"))
+            for key, value in counts.items():
+                label = COUNT_LABELS.get(key, key)
+                lines.append(Content(f"  {label:<38} {value:>8}"))
+        self.query_one("#export-result", Static).update(Content("\n").join(lines))
+
+    def action_back_to_review(self) -> None:
+        cast(Any, self.app).action_goto_step("match")
