@@ -1,0 +1,126 @@
+"""The session database file: its schema, creating it owner-only, and opening it
+with the checks that turn a damaged or newer file into a plain SessionError."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from casetui.errors import SessionError
+from casetui.session import audit as audit_log
+
+SCHEMA_VERSION = 1
+DB_NAME = "session.sqlite"
+
+# decisions.undone: 0 counts, 1 undone and redo-able, 2 undone and dropped by a
+# newer operator decision (so redo cannot bring it back)
+SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE steps (step TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+CREATE TABLE attestations (item TEXT PRIMARY KEY, details TEXT NOT NULL,
+    at TEXT NOT NULL, operator TEXT);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (role TEXT PRIMARY KEY, path TEXT NOT NULL, size INTEGER,
+    sha256 TEXT, layout TEXT, rows INTEGER);
+CREATE TABLE overrides (case_id TEXT NOT NULL, rule TEXT NOT NULL,
+    reason TEXT NOT NULL, by TEXT, at TEXT, PRIMARY KEY (case_id, rule));
+CREATE TABLE decisions (seq INTEGER PRIMARY KEY, batch INTEGER NOT NULL,
+    case_id TEXT NOT NULL, voter_id TEXT, decision TEXT NOT NULL, by TEXT NOT NULL,
+    at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX decisions_case ON decisions (case_id, seq);
+CREATE INDEX decisions_batch ON decisions (batch);
+CREATE INDEX decisions_redo ON decisions (batch) WHERE undone = 1;
+CREATE INDEX decisions_undo ON decisions (seq) WHERE undone = 0 AND by <> 'auto';
+CREATE TABLE exports (seq INTEGER PRIMARY KEY, target TEXT NOT NULL,
+    path TEXT NOT NULL, rows INTEGER, sha256 TEXT, at TEXT NOT NULL);
+"""
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def secure(folder: Path) -> None:
+    """Give the folder mode 0700 and every file in it 0600 (SQLite's -wal and -shm
+    files appear after the first write)."""
+    folder.chmod(0o700)
+    for child in folder.iterdir():
+        if child.is_file():
+            child.chmod(0o600)
+
+
+def _pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    # FULL: a decision the screen shows as saved survives a power cut, not only a
+    # killed process.
+    conn.execute("PRAGMA synchronous=FULL")
+
+
+def create(db: Path, session_id: str, name: str) -> sqlite3.Connection:
+    """Create a session database (mode 0600) and return it open."""
+    os.close(os.open(db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    _pragmas(conn)
+    conn.executescript(
+        f"BEGIN; {SCHEMA} {audit_log.SCHEMA}"
+        f" INSERT INTO schema_version VALUES ({SCHEMA_VERSION}); COMMIT;"
+    )
+    at = now()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("id", session_id), ("name", name), ("created", at), ("updated", at)],
+    )
+    audit_log.append(conn, "session_created", {"session": session_id}, None, at)
+    conn.execute("COMMIT")
+    return conn
+
+
+def connect(db: Path, session_id: str) -> sqlite3.Connection:
+    """Open and check a session database and return it.
+
+    Raises SessionError when the file is damaged, not a session, or newer."""
+    what_to_do = (
+        f"Start a new session, or restore {db.name} in session {session_id} "
+        "from a backup."
+    )
+    try:
+        conn = sqlite3.connect(
+            db, isolation_level=None, check_same_thread=False, timeout=10
+        )
+        _pragmas(conn)
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        has_version = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'schema_version'"
+        ).fetchone()
+        version = (
+            conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if has_version
+            else None
+        )
+    except sqlite3.DatabaseError as exc:
+        raise SessionError(
+            "Session file unreadable",
+            f"Session {session_id}: {db.name} is damaged or not a session file "
+            f"({exc}). {what_to_do}",
+        ) from exc
+    if ok != "ok" or version is None:
+        conn.close()
+        raise SessionError(
+            "Session file damaged",
+            f"Session {session_id}: {db.name} is not a complete casetui session. "
+            + what_to_do,
+        )
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise SessionError(
+            "Session from a newer casetui",
+            f"Session {session_id} was written by a newer casetui (format "
+            f"{version}; this one reads up to {SCHEMA_VERSION}). Upgrade casetui "
+            "to open it.",
+        )
+    return conn
