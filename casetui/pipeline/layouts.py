@@ -1,0 +1,452 @@
+"""File layouts as data: which header holds which canonical field.
+
+A layout is a TOML file (built-in ones ship in casetui/layouts/, saved ones live in
+the config directory). Headers are compared by a key that ignores case, spaces and
+punctuation, so "First Name", "first_name" and "FirstName" are the same header.
+Mapping a file is vectorised polars work: the voter file can be millions of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from casetui import paths
+from casetui.errors import LayoutError, where
+
+log = logging.getLogger(__name__)
+
+CASEWORK_FIELDS = (
+    "case_id", "contact_id", "first_name", "middle_name", "last_name",
+    "name_suffix", "full_name", "street", "unit", "city", "state", "zip5", "zip4",
+    "phone", "email", "birth_year", "dob", "category", "subject", "status",
+    "outcome", "opened", "closed", "do_not_contact", "deceased", "email_opt_in",
+    "notes",
+)  # fmt: skip
+VOTER_FIELDS = (
+    "voter_id", "first_name", "middle_name", "last_name", "name_suffix", "street",
+    "unit", "city", "state", "zip5", "zip4", "phone", "email", "birth_year",
+)  # fmt: skip
+FLAG_FIELDS = frozenset({"do_not_contact", "deceased", "email_opt_in"})
+KINDS = {"casework": CASEWORK_FIELDS, "voter": VOTER_FIELDS}
+# Fields a layout may name that are not output columns: they feed derived values.
+SOURCE_ONLY = {"casework": ("dob", "age"), "voter": ("dob", "age")}
+COMBINE = ("join", "first", "any")
+# Below this detection score a file is treated as an unknown layout.
+DETECT_THRESHOLD = 0.35
+
+TRUE_WORDS = ("1", "y", "yes", "true", "t", "x")
+FALSE_WORDS = ("0", "n", "no", "false", "f", "")
+# States whose ZIP codes all begin with 0, so "2139" can only mean "02139".
+ZERO_ZIP_STATES = ("CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI")
+STATE_NAMES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR",
+    "california": "CA", "colorado": "CO", "connecticut": "CT", "delaware": "DE",
+    "district of columbia": "DC", "florida": "FL", "georgia": "GA", "hawaii": "HI",
+    "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
+    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD",
+    "massachusetts": "MA", "michigan": "MI", "minnesota": "MN", "mississippi": "MS",
+    "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
+    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
+    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
+    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI",
+    "south carolina": "SC", "south dakota": "SD", "tennessee": "TN", "texas": "TX",
+    "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
+    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR",
+    "virgin islands": "VI", "guam": "GU",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A file layout: canonical field -> the source headers that fill it.
+
+    `combine` says how a field with several headers is filled: "join" (parts
+    joined with a space, the default for text), "first" (first non-blank) or
+    "any" (a flag true when any is true, the default for flags). `age_column`
+    with `age_as_of` ("file" for the file's modification date, or YYYY-MM-DD)
+    derives birth_year from an age.
+    """
+
+    name: str
+    title: str
+    kind: str
+    fields: dict[str, tuple[str, ...]]
+    path: Path | None = None
+    combine: dict[str, str] = field(default_factory=dict)
+    combine_default: str = "join"
+    age_column: str | None = None
+    age_as_of: str = "file"
+
+    def how(self, canonical: str) -> str:
+        """Return how several headers for `canonical` are combined."""
+        if canonical in self.combine:
+            return self.combine[canonical]
+        return "any" if canonical in FLAG_FIELDS else self.combine_default
+
+    def headers(self) -> set[str]:
+        """Return the header keys this layout reads."""
+        named = {key(h) for sources in self.fields.values() for h in sources}
+        return named | ({key(self.age_column)} if self.age_column else set())
+
+
+def key(header: str) -> str:
+    """Return the comparison key of a header: lowercase letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", header.lower().replace("#", "no"))
+
+
+def builtin_dir() -> Path:
+    return paths.package_dir() / "layouts"
+
+
+def saved_dir() -> Path:
+    return paths.private_dir(paths.config_dir() / "layouts")
+
+
+def load_layout(path: Path) -> Layout:
+    """Read one layout TOML file; raises LayoutError naming the file and the key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LayoutError(
+            "Layout file unreadable", f"{where(path)}: {exc}. Fix or delete it."
+        ) from exc
+
+    def bad(what: str) -> LayoutError:
+        return LayoutError("Layout file invalid", f"{where(path)}: {what}.")
+
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise bad('kind must be "casework" or "voter"')
+    if not isinstance(data.get("name"), str) or not isinstance(
+        data.get("fields"), dict
+    ):
+        raise bad("it needs a name and a [fields] table")
+    allowed = set(KINDS[kind]) | set(SOURCE_ONLY[kind])
+    fields: dict[str, tuple[str, ...]] = {}
+    for canonical, sources in data["fields"].items():
+        if canonical not in allowed:
+            raise bad(f'"{canonical}" is not a {kind} field')
+        sources = [sources] if isinstance(sources, str) else sources
+        if not sources or not all(isinstance(s, str) for s in sources):
+            raise bad(f'field "{canonical}" needs a header name or a list of them')
+        fields[canonical] = tuple(sources)
+    combine = dict(data.get("combine", {}))
+    default = data.get("combine_default", "join")
+    for how in [*combine.values(), default]:
+        if how not in COMBINE:
+            raise bad(f'combine "{how}" is not one of {", ".join(COMBINE)}')
+    age = data.get("age", {})
+    return Layout(
+        name=data["name"],
+        title=data.get("title", data["name"]),
+        kind=kind,
+        fields=fields,
+        path=path,
+        combine=combine,
+        combine_default=default,
+        age_column=age.get("column"),
+        age_as_of=str(age.get("as_of", "file")),
+    )
+
+
+def builtin_layouts() -> list[Layout]:
+    """Return the layouts shipped with casetui, by name."""
+    return [load_layout(p) for p in sorted(builtin_dir().glob("*.toml"))]
+
+
+def saved_layouts() -> list[Layout]:
+    """Return the operator's saved layouts; raises LayoutError for a broken one."""
+    return [load_layout(p) for p in sorted(saved_dir().glob("*.toml"))]
+
+
+def all_layouts(kind: str | None = None) -> list[Layout]:
+    """Return built-in then saved layouts, of one kind when `kind` is given."""
+    layouts = builtin_layouts() + saved_layouts()
+    return [lay for lay in layouts if kind is None or lay.kind == kind]
+
+
+def _present(
+    fields: dict[str, tuple[str, ...]], keys: dict[str, str]
+) -> dict[str, list[str]]:
+    """Canonical field -> the file's actual headers that the layout names."""
+    found: dict[str, list[str]] = {}
+    for canonical, sources in fields.items():
+        actual = [keys[key(s)] for s in sources if key(s) in keys]
+        if actual:
+            found[canonical] = actual
+    return found
+
+
+def _missing_required(kind: str, found: dict[str, list[str]]) -> list[str]:
+    if kind == "voter":
+        needed = [("voter_id",), ("last_name",)]
+    else:
+        needed = [("case_id",), ("last_name", "full_name"), ("category",)]
+    return [" or ".join(group) for group in needed if not set(group) & set(found)]
+
+
+def _header_keys(headers: list[str]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for header in headers:
+        keys.setdefault(key(header), header)
+    return keys
+
+
+def score_layout(headers: list[str], layout: Layout) -> float:
+    """Return how well `layout` fits these headers, 0..1: 0 when a required field
+    is missing, else 0.7 x share of the layout's fields found + 0.3 x share of the
+    file's headers the layout reads."""
+    keys = _header_keys(headers)
+    found = _present(layout.fields, keys)
+    if not keys or _missing_required(layout.kind, found):
+        return 0.0
+    coverage = len(found) / len(layout.fields)
+    explained = len(layout.headers() & set(keys)) / len(keys)
+    return round(0.7 * coverage + 0.3 * explained, 4)
+
+
+def detect_layout(headers: list[str], kind: str) -> tuple[Layout | None, float]:
+    """Return the best-fitting layout of `kind` and its score; the layout is None
+    when no layout scores DETECT_THRESHOLD or more."""
+    best, best_score = None, 0.0
+    for layout in all_layouts(kind):
+        score = score_layout(headers, layout)
+        if score > best_score:
+            best, best_score = layout, score
+    if best_score < DETECT_THRESHOLD:
+        return None, best_score
+    return best, best_score
+
+
+def _text(name: str) -> pl.Expr:
+    stripped = pl.col(name).cast(pl.Utf8).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def _flag(name: str) -> pl.Expr:
+    word = pl.col(name).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(word.is_in(TRUE_WORDS))
+        .then(True)
+        .when(word.is_in(FALSE_WORDS))
+        .then(False)
+        .otherwise(None)
+    )
+
+
+def _combined(layout: Layout, canonical: str, sources: list[str]) -> pl.Expr:
+    how = layout.how(canonical)
+    if canonical in FLAG_FIELDS:
+        flags = [_flag(s) for s in sources]
+        if how == "first":
+            return pl.coalesce(flags)
+        return pl.any_horizontal(flags)
+    texts = [_text(s) for s in sources]
+    if how == "first" or len(texts) == 1:
+        return pl.coalesce(texts)
+    joined = pl.concat_str(texts, separator=" ", ignore_nulls=True)
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def _as_of(layout: Layout, source: Path) -> dt.date:
+    if layout.age_as_of != "file":
+        try:
+            return dt.date.fromisoformat(layout.age_as_of)
+        except ValueError as exc:
+            raise LayoutError(
+                "Layout file invalid",
+                f'layout {layout.name}: age as_of must be YYYY-MM-DD or "file".',
+            ) from exc
+    try:
+        return dt.date.fromtimestamp(source.stat().st_mtime)
+    except OSError:
+        return dt.date.today()
+
+
+def _birth_year(layout: Layout, found: dict[str, list[str]], source: Path) -> pl.Expr:
+    """Year of birth from, in order: a birth year, a date of birth, an age."""
+    years: list[pl.Expr] = []
+    if "birth_year" in found:
+        years.append(pl.col("birth_year").str.extract(r"^((?:18|19|20)\d\d)", 1))
+    if "dob" in found:
+        dob = pl.col("dob")
+        years += [
+            dob.str.extract(r"^((?:18|19|20)\d\d)[-/]?\d\d?[-/]?\d\d?\b", 1),
+            dob.str.extract(r"^\d\d?[-/.]\d\d?[-/.]((?:18|19|20)\d\d)\b", 1),
+        ]
+    if "age" in found:
+        # An age as of a date puts the birthday in one of two years; the later
+        # one is likelier once the date is past mid-year. Off by one at worst.
+        as_of = _as_of(layout, source)
+        base = as_of.year - (0 if as_of.timetuple().tm_yday > 182 else 1)
+        age = pl.col("age").str.extract(r"^(\d{1,3})$", 1).cast(pl.Int32)
+        years.append((pl.lit(base) - age).cast(pl.Utf8))
+    return pl.coalesce(years) if years else pl.lit(None, pl.Utf8)
+
+
+def _state() -> pl.Expr:
+    upper = pl.col("state").str.to_uppercase()
+    by_name = (
+        pl.col("state")
+        .str.to_lowercase()
+        .replace_strict(STATE_NAMES, default=None, return_dtype=pl.Utf8)
+    )
+    return pl.when(upper.str.len_chars() == 2).then(upper).otherwise(by_name)
+
+
+def _zips() -> list[pl.Expr]:
+    """zip5/zip4 from digits: 9 digits split, and leading zeros lost by a
+    spreadsheet restored where the state's ZIPs all start with 0."""
+    digits = pl.col("zip5").str.replace_all(r"\D", "")
+    length = digits.str.len_chars()
+    zero_state = pl.col("state").is_in(ZERO_ZIP_STATES)
+    digits = (
+        pl.when(zero_state & length.is_in([3, 4]))
+        .then(digits.str.zfill(5))
+        .when(zero_state & length.is_in([7, 8]))
+        .then(digits.str.zfill(9))
+        .otherwise(digits)
+    )
+    long = digits.str.len_chars() == 9
+    zip5 = pl.when(long).then(digits.str.slice(0, 5)).otherwise(digits)
+    plus4 = pl.col("zip4").str.replace_all(r"\D", "")
+    plus4 = (
+        pl.when(plus4.str.len_chars().is_between(1, 3))
+        .then(plus4.str.zfill(4))
+        .otherwise(plus4)
+    )
+    zip4 = pl.coalesce(
+        pl.when(plus4 != "").then(plus4), pl.when(long).then(digits.str.slice(5, 4))
+    )
+    return [
+        pl.when(zip5 == "").then(None).otherwise(zip5).alias("zip5"),
+        zip4.alias("zip4"),
+    ]
+
+
+def apply_layout(frame: pl.DataFrame, layout: Layout, source: Path) -> pl.DataFrame:
+    """Return `frame` mapped to the canonical fields of the layout's kind, every
+    field present (null when unmapped), text except the Boolean flags.
+
+    Raises LayoutError naming the file and the missing column when a required
+    field (case_id, last_name or full_name, category; voter_id, last_name) has
+    none of its headers in the file.
+    """
+    keys = _header_keys(list(frame.columns))
+    lookup = dict(layout.fields)
+    if layout.age_column:
+        lookup["age"] = (layout.age_column,)
+    found = _present(lookup, keys)
+    missing = _missing_required(layout.kind, found)
+    if missing:
+        wanted = [
+            h for f in missing for part in f.split(" or ") for h in lookup.get(part, ())
+        ]
+        raise LayoutError(
+            "Required column missing",
+            f"{where(source)} has no column for {', '.join(missing)}"
+            + (f' (the {layout.name} layout expects "{wanted[0]}")' if wanted else "")
+            + ". Choose another layout or map the columns by hand.",
+        )
+
+    staged = frame.select(
+        _combined(layout, canonical, sources).alias(canonical)
+        for canonical, sources in found.items()
+    )
+    fields = KINDS[layout.kind]
+    for name in (*fields, "dob", "age"):
+        if name not in staged.columns:
+            dtype = pl.Boolean if name in FLAG_FIELDS else pl.Utf8
+            staged = staged.with_columns(pl.lit(None, dtype).alias(name))
+    staged = staged.with_columns(_state().alias("state"))
+    staged = staged.with_columns(
+        *_zips(), _birth_year(layout, found, source).alias("birth_year")
+    )
+    log.info("mapped %d rows with layout %s", staged.height, layout.name)
+    return staged.select(fields)
+
+
+def mapping_from(headers: list[str], kind: str) -> dict[str, str | None]:
+    """Return a suggested header for each field of `kind` (None when nothing is
+    close), by similarity to the headers the known layouts use."""
+    fields = (*KINDS[kind], *SOURCE_ONLY[kind])
+    spellings: dict[str, set[str]] = {f: {key(f)} for f in fields}
+    # Spellings from layouts of both kinds: a voter file may say "Surname" too.
+    for layout in all_layouts():
+        for canonical, sources in layout.fields.items():
+            if canonical in spellings:
+                spellings[canonical].update(key(s) for s in sources)
+        if layout.age_column:
+            spellings["age"].add(key(layout.age_column))
+    pairs = []
+    for header in headers:
+        for canonical, known in spellings.items():
+            best = max(fuzz.ratio(key(header), k) for k in known)
+            if best >= 85:
+                pairs.append((best, canonical, header))
+    mapping: dict[str, str | None] = dict.fromkeys(spellings)
+    used: set[str] = set()
+    for _score, canonical, header in sorted(pairs, key=lambda p: -p[0]):
+        if mapping[canonical] is None and header not in used:
+            mapping[canonical] = header
+            used.add(header)
+    return mapping
+
+
+def layout_from_mapping(name: str, kind: str, mapping: dict[str, str]) -> Layout:
+    """Return an in-memory layout from canonical field -> header ("age" allowed);
+    raises LayoutError for an unknown kind or field."""
+    if kind not in KINDS:
+        raise LayoutError("Unknown kind", 'kind must be "casework" or "voter".')
+    allowed = set(KINDS[kind]) | set(SOURCE_ONLY[kind])
+    unknown = sorted(set(mapping) - allowed)
+    if unknown:
+        raise LayoutError("Unknown field", f"not {kind} fields: {', '.join(unknown)}.")
+    fields = {f: (h,) for f, h in mapping.items() if h and f != "age"}
+    return Layout(name, name, kind, fields, None, age_column=mapping.get("age"))
+
+
+def save_layout(layout: Layout) -> Path:
+    """Write `layout` as TOML into the saved-layouts folder (mode 0600) and return
+    its path; raises LayoutError for a bad or built-in name."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", layout.name):
+        raise LayoutError(
+            "Layout name not allowed",
+            "Use lowercase letters, digits, - and _ (up to 41 characters).",
+        )
+    if (builtin_dir() / f"{layout.name}.toml").exists():
+        raise LayoutError(
+            "Layout name taken", f"{layout.name} is a built-in layout; pick another."
+        )
+    q = json.dumps  # a JSON string is a valid TOML basic string
+    lines = [f"name = {q(layout.name)}", f"title = {q(layout.title)}"]
+    lines += [
+        f"kind = {q(layout.kind)}",
+        f"combine_default = {q(layout.combine_default)}",
+    ]
+    lines += ["", "[fields]"]
+    for canonical, sources in layout.fields.items():
+        value = q(sources[0]) if len(sources) == 1 else json.dumps(list(sources))
+        lines.append(f"{canonical} = {value}")
+    if layout.combine:
+        lines += ["", "[combine]"] + [
+            f"{f} = {q(h)}" for f, h in layout.combine.items()
+        ]
+    if layout.age_column:
+        lines += ["", "[age]", f"column = {q(layout.age_column)}"]
+        lines.append(f"as_of = {q(layout.age_as_of)}")
+    path = saved_dir() / f"{layout.name}.toml"
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log.info("saved layout %s", layout.name)
+    return path
