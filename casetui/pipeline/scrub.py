@@ -1,0 +1,141 @@
+"""Scrub the casework: drop what the campaign must not hold, redact identifiers
+left in the free text it keeps, and report what was removed by column and count
+(never by value).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from casetui.pipeline.layouts import CASEWORK_FIELDS
+
+log = logging.getLogger(__name__)
+
+REDACTED = "[redacted]"
+# Columns never kept: case notes (medical, immigration and family detail live
+# there) and the full date of birth (the birth year is enough to match).
+DROPPED = {
+    "notes": "case notes can hold medical, immigration and family detail",
+    "dob": "full date of birth is not needed (birth year kept)",
+}
+# Text that people type into: identifiers turn up here. Structured columns
+# (ids, phone, zip, dates) are left alone, where the patterns would misfire.
+FREE_TEXT = ("subject", "category", "status", "outcome", "full_name", "street", "unit")
+
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+    r"\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+)
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"
+_MBI = (
+    rf"[1-9]{_MBI_LETTER}[AC-HJKMNP-RT-Y0-9]\d-?{_MBI_LETTER}"
+    rf"[AC-HJKMNP-RT-Y0-9]\d-?{_MBI_LETTER}{{2}}\d{{2}}"
+)
+# (name, pattern, replacement). Order matters: Medicare numbers contain an
+# SSN-shaped run, so they are matched first and counted as Medicare ids.
+# Each pattern keeps its label (e.g. "DOB ") and redacts only the value.
+PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("medicare_id", rf"(?i)\b(?:{_MBI})\b", REDACTED),
+    ("medicare_id", r"\b\d{3}-?\d{2}-?\d{4}[A-Z]\d?\b", REDACTED),
+    ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", REDACTED),
+    ("ssn", r"\b\d{3} \d{2} \d{4}\b", REDACTED),
+    (
+        "ssn",
+        r"(?i)(\b(?:ssn|ss#|ss no\.?|soc(?:ial)? sec(?:urity)?(?: (?:no\.?|number|#))?)"
+        r"\s*[:#]?\s*)\d{9}\b",
+        "${1}" + REDACTED,
+    ),
+    (
+        "dob",
+        r"(?i)(\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?|b-?day)"
+        rf"\s*[:=-]?\s*){_DATE}",
+        "${1}" + REDACTED,
+    ),
+    (
+        "a_number",
+        r"\bA(?:-?(?i:number|no\.?))?\s*[:#-]?\s*\d{3}[- ]?\d{3}[- ]?\d{2,3}\b",
+        REDACTED,
+    ),
+    ("card_number", r"\b\d{13,19}\b", REDACTED),
+    ("card_number", r"\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}\b", REDACTED),
+    ("card_number", r"\b\d{4}[ -]\d{6}[ -]\d{5}\b", REDACTED),
+)
+
+
+@dataclass
+class ScrubReport:
+    """What scrub removed: columns dropped (with why) and redaction counts."""
+
+    dropped_columns: list[tuple[str, str]] = field(default_factory=list)
+    redactions: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def total_redactions(self) -> int:
+        return sum(sum(by.values()) for by in self.redactions.values())
+
+    def lines(self) -> list[str]:
+        """Return a human summary, one line per dropped column or redacted column;
+        counts and column names only, never a value."""
+        lines = [f"dropped column {name}: {why}" for name, why in self.dropped_columns]
+        for column, counts in self.redactions.items():
+            parts = ", ".join(
+                f"{n} {name.replace('_', ' ')}" for name, n in counts.items()
+            )
+            lines.append(f"redacted in {column}: {parts}")
+        if not self.redactions:
+            lines.append("no identifiers found in the free text kept")
+        return lines
+
+
+def scrub(
+    cases: pl.DataFrame, *, keep_birth_year: bool = True
+) -> tuple[pl.DataFrame, ScrubReport]:
+    """Return the cases without notes, full dates of birth and non-canonical
+    columns, with SSNs, dates of birth, A-numbers, Medicare ids and card numbers
+    in the kept free text replaced by "[redacted]", and a report of what was done.
+
+    With keep_birth_year False the birth year is emptied too. Raises nothing: a
+    column it expects but does not find is simply not there to scrub.
+    """
+    report = ScrubReport()
+
+    if "birth_year" in cases.columns and "dob" in cases.columns and keep_birth_year:
+        year = pl.col("dob").cast(pl.Utf8).str.extract(r"((?:18|19|20)\d\d)", 1)
+        cases = cases.with_columns(pl.coalesce(pl.col("birth_year"), year))
+    if not keep_birth_year and "birth_year" in cases.columns:
+        cases = cases.with_columns(pl.lit(None, pl.Utf8).alias("birth_year"))
+        report.dropped_columns.append(("birth_year", "emptied: birth year not kept"))
+
+    for name in cases.columns:
+        if name in DROPPED:
+            report.dropped_columns.append((name, DROPPED[name]))
+        elif name not in CASEWORK_FIELDS:
+            report.dropped_columns.append((name, "not a casework field"))
+    cases = cases.drop(
+        [n for n in cases.columns if n in DROPPED or n not in CASEWORK_FIELDS]
+    )
+
+    for column in FREE_TEXT:
+        if column not in cases.columns or cases[column].dtype != pl.Utf8:
+            continue
+        text = pl.col(column)
+        counts: dict[str, int] = {}
+        for name, pattern, replacement in PATTERNS:
+            hits = int(cases.select(text.str.count_matches(pattern).sum()).item() or 0)
+            if hits:
+                counts[name] = counts.get(name, 0) + hits
+                cases = cases.with_columns(text.str.replace_all(pattern, replacement))
+        if counts:
+            report.redactions[column] = counts
+
+    log.info(
+        "scrubbed %d cases: %d columns dropped, %d redactions",
+        cases.height,
+        len(report.dropped_columns),
+        report.total_redactions,
+    )
+    return cases, report
