@@ -1,0 +1,185 @@
+"""Suppression: the cases that must not reach a campaign file, and why.
+
+Each rule yields hits (case_id, rule, detail). The detail names a category, an
+outcome or how an opt-out matched, never a personal value. An operator may
+override a hit with a reason, except for the two category rules: a sensitive or
+unknown category stays out of every export whatever the override says (the export
+enforces that too), and the fix for an unknown one is to add it to the codebook.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from casetui.errors import InputError
+
+if TYPE_CHECKING:
+    from casetui.pipeline.codebook import Codebook
+
+RULES: dict[str, str] = {
+    "sensitive_category": "Category the codebook marks sensitive: never exported",
+    "unknown_category": "Category not in the codebook: add it there to decide",
+    "negative_outcome": "Status or outcome the codebook counts as negative",
+    "deceased": "Constituent marked deceased in the casework export",
+    "do_not_contact": "Constituent marked do-not-contact in the casework export",
+    "opt_out_list": "Constituent on the opt-out list (name and zip, phone or email)",
+}
+NOT_OVERRIDABLE = frozenset({"sensitive_category", "unknown_category"})
+
+HIT_SCHEMA = pl.Schema({"case_id": pl.Utf8, "rule": pl.Utf8, "detail": pl.Utf8})
+_HIT_COLUMNS = list(HIT_SCHEMA.names())
+_DETAIL_MAX = 60  # a CRM category is a short label; anything longer is cut
+
+
+def _empty_hits() -> pl.DataFrame:
+    return pl.DataFrame(schema=HIT_SCHEMA)
+
+
+def _text(cases: pl.DataFrame, column: str) -> pl.Expr:
+    """The column as stripped text, or nulls when the export lacks it."""
+    if column not in cases.columns:
+        return pl.lit(None, dtype=pl.Utf8)
+    return pl.col(column).cast(pl.Utf8).str.strip_chars()
+
+
+def _flag(cases: pl.DataFrame, column: str) -> pl.Expr:
+    if column not in cases.columns:
+        return pl.lit(False)
+    return pl.col(column).cast(pl.Boolean, strict=False).fill_null(False)
+
+
+def _category_hits(cases: pl.DataFrame, codebook: Codebook) -> pl.DataFrame:
+    raw = cases.select("case_id", _text(cases, "category").alias("raw"))
+    rows = []
+    for value in raw["raw"].unique().to_list():
+        category = codebook.category(value) if value else None
+        if category is None:
+            label = (value or "(blank)")[:_DETAIL_MAX]
+            rows.append((value, "unknown_category", label))
+        elif category.sensitive:
+            rows.append((value, "sensitive_category", category.name))
+    lookup = pl.DataFrame(
+        rows, schema={"raw": pl.Utf8, "rule": pl.Utf8, "detail": pl.Utf8}, orient="row"
+    )
+    return raw.join(lookup, on="raw", how="inner", nulls_equal=True).select(
+        _HIT_COLUMNS
+    )
+
+
+def _negative_hits(cases: pl.DataFrame, codebook: Codebook) -> pl.DataFrame:
+    pairs = cases.select(
+        "case_id",
+        _text(cases, "status").alias("status"),
+        _text(cases, "outcome").alias("outcome"),
+    )
+    rows = []
+    for status, outcome in pairs.select("status", "outcome").unique().iter_rows():
+        if codebook.is_negative(status, outcome):
+            named = outcome if codebook.is_negative(None, outcome) else status
+            rows.append((status, outcome, (named or "")[:_DETAIL_MAX]))
+    lookup = pl.DataFrame(
+        rows,
+        schema={"status": pl.Utf8, "outcome": pl.Utf8, "detail": pl.Utf8},
+        orient="row",
+    )
+    hits = pairs.join(lookup, on=["status", "outcome"], how="inner", nulls_equal=True)
+    return hits.select(
+        "case_id", pl.lit("negative_outcome").alias("rule"), "detail"
+    ).cast(HIT_SCHEMA)
+
+
+def _flag_hits(cases: pl.DataFrame, column: str, detail: str) -> pl.DataFrame:
+    return cases.filter(_flag(cases, column)).select(
+        pl.col("case_id").cast(pl.Utf8),
+        pl.lit(column).alias("rule"),
+        pl.lit(detail).alias("detail"),
+    )
+
+
+def _person_keys(frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
+    """Comparable keys for opt-out matching: (how, expression), null when absent."""
+
+    def alnum(column: str) -> pl.Expr:
+        return _text(frame, column).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+
+    digits = _text(frame, "phone").str.replace_all(r"\D", "").str.slice(-10)
+    name_zip = pl.concat_str(
+        [alnum("first_name"), alnum("last_name"), _text(frame, "zip5").str.slice(0, 5)],
+        separator="|",
+    )
+    return [
+        ("phone", pl.when(digits.str.len_chars() == 10).then(digits)),
+        ("email", _text(frame, "email").str.to_lowercase()),
+        ("name and zip", name_zip),
+    ]
+
+
+def _opt_out_hits(cases: pl.DataFrame, opt_out: pl.DataFrame) -> pl.DataFrame:
+    found = []
+    case_keys = dict(_person_keys(cases))
+    for how, expr in _person_keys(opt_out):
+        wanted = opt_out.select(expr.alias("key")).drop_nulls().unique()
+        if wanted.is_empty():
+            continue
+        matched = cases.select("case_id", case_keys[how].alias("key")).join(
+            wanted, on="key", how="semi"
+        )
+        found.append(
+            matched.select(
+                pl.col("case_id").cast(pl.Utf8),
+                pl.lit("opt_out_list").alias("rule"),
+                pl.lit(f"matched by {how}").alias("detail"),
+            )
+        )
+    if not found:
+        return _empty_hits()
+    # one hit per case: the first way it matched (phone, then email, then name)
+    return pl.concat(found).unique(subset="case_id", keep="first", maintain_order=True)
+
+
+def find_suppressions(
+    cases: pl.DataFrame, codebook: Codebook, opt_out: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Return one row per (case_id, rule) hit with columns case_id, rule, detail,
+    sorted by case and in RULES order.
+
+    `opt_out` holds people who asked not to be contacted, with any of the columns
+    first_name, last_name, zip5, phone, email. A missing flag or status column in
+    the cases means that rule finds nothing. Raises InputError when the cases have
+    no case_id column."""
+    if "case_id" not in cases.columns:
+        raise InputError(
+            "No case ids",
+            "The casework has no case_id column; map one in the file's layout.",
+        )
+    cases = cases.with_columns(pl.col("case_id").cast(pl.Utf8))
+    parts = [
+        _category_hits(cases, codebook),
+        _negative_hits(cases, codebook),
+        _flag_hits(cases, "deceased", "deceased flag"),
+        _flag_hits(cases, "do_not_contact", "do-not-contact flag"),
+    ]
+    if opt_out is not None and opt_out.height:
+        parts.append(_opt_out_hits(cases, opt_out))
+    order = {rule: i for i, rule in enumerate(RULES)}
+    hits = pl.concat([p.select(_HIT_COLUMNS).cast(HIT_SCHEMA) for p in parts])
+    return (
+        hits.unique(subset=["case_id", "rule"], keep="first", maintain_order=True)
+        .with_columns(pl.col("rule").replace_strict(order).alias("_order"))
+        .sort("case_id", "_order")
+        .drop("_order")
+    )
+
+
+def suppressed_case_ids(
+    hits: pl.DataFrame, overrides: dict[tuple[str, str], str]
+) -> set[str]:
+    """Return the ids of cases kept out: those with a hit that has no override, and
+    every sensitive or unknown category hit whatever the overrides say."""
+    kept_out = set()
+    for case_id, rule in hits.select("case_id", "rule").iter_rows():
+        if rule in NOT_OVERRIDABLE or (case_id, rule) not in overrides:
+            kept_out.add(case_id)
+    return kept_out
