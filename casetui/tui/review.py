@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 DECIDED = ("accepted", "rejected")
 
 
+def _minutes(minutes: float) -> str:
+    if minutes < 1:
+        return "under a minute left"
+    return f"about {minutes:.0f} min left"
+
+
 class ReviewScreen(Screen[None]):
     """The match review: one case beside its compared voter, a key per decision."""
 
@@ -58,10 +64,10 @@ class ReviewScreen(Screen[None]):
         Binding("r", "reject", "Reject"),
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("U,ctrl+y", "redo", "Redo", show=False),
         Binding("n,down", "next", "Next", show=False),
         Binding("p,up", "previous", "Previous", show=False),
-        Binding("space", "next_undecided", "Next undecided"),
+        Binding("space", "next_undecided", "Next undecided", key_display="space"),
         Binding("g,home", "first", "First case", show=False),
         Binding("G,end", "last", "Last case", show=False),
         Binding("slash", "search", "Find case", show=False),
@@ -70,7 +76,7 @@ class ReviewScreen(Screen[None]):
         Binding("3", "compare(2)", "Compare candidate 3", show=False),
         Binding("4", "compare(3)", "Compare candidate 4", show=False),
         Binding("5", "compare(4)", "Compare candidate 5", show=False),
-        Binding("e,f6", "continue", "Continue to export"),
+        Binding("e,f6", "continue", "Export"),
     ]
 
     def __init__(self, conversion: Conversion) -> None:
@@ -244,7 +250,7 @@ class ReviewScreen(Screen[None]):
         minutes = (time.monotonic() - self._opened) / 60
         if self._decided_here and minutes > 0:
             rate = self._decided_here / minutes
-            eta = f"about {left / rate:.0f} min left" if rate else "-"
+            eta = _minutes(left / rate) if rate else "-"
             pace = f"{rate:.1f} per minute · {eta}"
         else:
             pace = "pace shows after your first decision"

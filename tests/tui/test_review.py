@@ -1,0 +1,282 @@
+"""The match review screen, driven by the keyboard over a session whose match
+results are stored directly (so each test is fast and knows its pairs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from textual.widgets import Button
+
+from casetui.pipeline.suppress import HIT_SCHEMA
+from casetui.session.store import Session
+from casetui.tui.export import ExportScreen
+from casetui.tui.pairview import (
+    DIFF_STYLE,
+    CandidateList,
+    PairTable,
+    highlight_differences,
+    mark,
+)
+from casetui.tui.review import ReviewScreen
+from casetui.tui.review_dialogs import ReviewDialog, SearchDialog
+from casetui.workflow import Conversion
+from tests.tui.conftest import make_app, settle
+
+TEXT = pl.Utf8
+CASES = pl.DataFrame(
+    {
+        "case_id": ["C-1", "C-2", "C-3", "C-4", "C-9"],
+        "first_name": ["Bill", "Ann", "Cal", "Dee", "Cal"],
+        "last_name": ["Smith", "Lee", "Park", "Ng", "Park"],
+        "street": ["12 N Main St", "3 Oak Ave", "4 Pine St", "9 Elm St", "4 Pine St"],
+        "city": ["Boston"] * 5,
+        "zip5": ["02108"] * 5,
+        "phone": ["(617) 555-0101", None, None, None, None],
+    }
+)
+VOTERS = pl.DataFrame(
+    {
+        "voter_id": ["V-1", "V-2", "V-3", "V-9"],
+        "first_name": ["William", "Willa", "Ann", "Cal"],
+        "last_name": ["Smith", "Smith", "Leigh", "Park"],
+        "street": ["12 North Main Street", "12 N Main St", "3 Oak Ave", "4 Pine St"],
+        "city": ["BOSTON"] * 4,
+        "zip5": ["02108"] * 4,
+        "phone": ["6175550101", None, None, None],
+    }
+)
+EVIDENCE = ("ev_first", "ev_last", "ev_street", "ev_zip", "ev_phone")
+CANDIDATES = pl.DataFrame(
+    [
+        ("C-1", "V-1", 0.70, 1, 2.5, 6.0, -1.2, 3.1, 7.0, "nickname"),
+        ("C-1", "V-2", 0.40, 2, -3.0, 6.0, 4.0, 3.1, None, "household"),
+        ("C-2", "V-3", 0.60, 1, 5.0, -2.0, 4.0, 3.1, None, "surname_changed"),
+        ("C-3", "V-9", 0.50, 1, 5.0, 6.0, 4.0, 3.1, None, "claimed"),
+        ("C-9", "V-9", 0.99, 1, 5.0, 6.0, 4.0, 3.1, None, ""),
+    ],
+    schema={"case_id": TEXT, "voter_id": TEXT, "score": pl.Float64, "rank": pl.Int64}
+    | {name: pl.Float64 for name in EVIDENCE}
+    | {"reasons": TEXT},
+    orient="row",
+)
+ASSIGNMENT = pl.DataFrame(
+    [
+        ("C-1", "V-1", 0.70, "review", "nickname"),
+        ("C-2", "V-3", 0.60, "review", "surname_changed"),
+        ("C-3", None, 0.50, "review", "claimed"),
+        ("C-4", None, 0.30, "review", ""),
+        ("C-9", "V-9", 0.99, "accept", ""),
+    ],
+    schema={
+        "case_id": TEXT,
+        "voter_id": TEXT,
+        "score": pl.Float64,
+        "band": TEXT,
+        "reasons": TEXT,
+    },
+    orient="row",
+)
+
+
+@pytest.fixture
+def matched(casetui_home: Path) -> Conversion:
+    """A session at the review step: four cases to review, C-9 auto-accepted."""
+    session = Session.create("review-test")
+    session.set_operator("Test Operator")
+    for step in ("checklist", "files", "suppression"):
+        session.complete_step(step)
+    frames = {
+        "cases": CASES,
+        "voters": VOTERS,
+        "candidates": CANDIDATES,
+        "assignment": ASSIGNMENT,
+        "hits": pl.DataFrame(schema=HIT_SCHEMA),
+    }
+    for name, frame in frames.items():
+        session.write_frame(name, frame)
+    session.decide_many([("C-9", "V-9", "accepted")], by="auto")
+    return Conversion(session)
+
+
+def table_text(app) -> str:
+    return app.screen.query_one(PairTable).render().plain
+
+
+def stored(conversion: Conversion) -> dict[str, tuple[str | None, str]]:
+    """The decisions as a new process would read them from disk."""
+    with Session.open(conversion.session.id) as again:
+        return {c: (d.voter_id, d.decision) for c, d in again.decisions().items()}
+
+
+def test_differing_characters_are_marked_and_agreement_ignores_case():
+    left, right = highlight_differences("12 N Main St", "12 North Main Street")
+    marked = "".join(
+        right.plain[span.start : span.end]
+        for span in right.spans
+        if span.style == DIFF_STYLE
+    )
+    assert marked == "orth" + "reet"
+    assert not any(
+        span.style == DIFF_STYLE
+        for span in left.spans
+        if left.plain[span.start : span.end].strip() == "12"
+    )
+    assert mark("city", "Boston", "BOSTON") == "="
+    assert mark("phone", "(617) 555-0101", "6175550101") == "="
+    assert mark("first_name", "Bill", "William") == "≠"
+    assert mark("zip4", "", "1234") == "·"
+
+
+async def test_opens_on_the_first_pair_side_by_side(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.case_id == "C-1"
+        text = table_text(app)
+        assert "≠ First   Bill" in text and "William" in text
+        assert "= City" in text
+        assert "+7.0" in text and "-1.2" in text
+        candidates = screen.query_one(CandidateList).render().plain
+        assert "> 1  0.70  V-1" in candidates and "[nickname]" in candidates
+        assert "2  0.40  V-2" in candidates
+        summary = str(screen.query_one("#review-summary").render())
+        assert "Auto-accepted 1" in summary and "to review 4" in summary
+
+
+async def test_accept_is_committed_and_the_next_pair_shows(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert app.screen.case_id == "C-2"
+        assert stored(matched)["C-1"] == ("V-1", "accepted")
+        assert "Decided 1 of 4" in str(
+            app.screen.query_one("#review-progress").render()
+        )
+
+
+async def test_number_key_compares_another_voter_and_accepts_it(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        assert "Voter V-2" in table_text(app)
+        await pilot.press("a")
+    assert stored(matched)["C-1"] == ("V-2", "accepted")
+
+
+async def test_reject_undo_and_redo_walk_back_to_the_case(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        assert app.screen.case_id == "C-2"
+        assert stored(matched)["C-1"] == (None, "rejected")
+
+        await pilot.press("u")
+        assert app.screen.case_id == "C-1"
+        assert "C-1" not in stored(matched)
+        assert "undecided" in str(app.screen.query_one("#review-case").render())
+
+        await pilot.press("U")
+        assert stored(matched)["C-1"] == (None, "rejected")
+        await pilot.press("u", "ctrl+y")
+        assert stored(matched)["C-1"] == (None, "rejected")
+
+
+async def test_accepting_a_claimed_voter_asks_which_case_keeps_it(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "n")
+        assert app.screen.case_id == "C-3"
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "C-3" not in stored(matched)
+
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#answer-this", Button).has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+    decisions = stored(matched)
+    assert decisions["C-3"] == ("V-9", "accepted")
+    assert decisions["C-9"] == (None, "skipped")
+
+
+async def test_search_and_navigation_keys(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        assert app.screen.case_id == "C-4"
+        assert (
+            "No candidate voters" in app.screen.query_one(CandidateList).render().plain
+        )
+        await pilot.press("g")
+        assert app.screen.case_id == "C-1"
+
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchDialog)
+        await pilot.press("C", "minus", "9", "enter")
+        await pilot.pause()
+        assert app.screen.case_id == "C-9"
+        assert "accepted (auto)" in str(app.screen.query_one("#review-case").render())
+
+        await pilot.press("g", "a", "G", "space")
+        assert app.screen.case_id == "C-2"
+
+
+async def test_quitting_mid_review_reopens_at_the_same_pair(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "n")
+        assert app.screen.case_id == "C-3"
+        await pilot.press("ctrl+q")
+    matched.session.close()
+
+    again = Conversion(Session.open(matched.session.id))
+    app = make_app(again)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.case_id == "C-3"
+        assert "Decided 1 of 4" in str(
+            app.screen.query_one("#review-progress").render()
+        )
+
+
+async def test_continuing_with_undecided_cases_asks_first(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        assert "4 review case(s)" in str(app.screen.query_one(".question").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "match" not in matched.session.completed_steps()
+
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+    assert "match" in matched.session.completed_steps()
+
+
+def test_review_snapshot_80x24(snap_compare, matched):
+    assert snap_compare(make_app(matched), terminal_size=(80, 24), run_before=settle)
+
+
+def test_review_snapshot_120x40(snap_compare, matched):
+    assert snap_compare(make_app(matched), terminal_size=(120, 40), run_before=settle)
