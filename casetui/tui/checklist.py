@@ -3,9 +3,11 @@ item (with its fields) before any data is read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Static
 
@@ -14,6 +16,15 @@ from casetui.errors import CasetuiError
 from casetui.paths import codebooks_dir
 from casetui.tui.widgets import show_error
 from casetui.workflow import Conversion
+
+
+def _shown_path(path: Path) -> str:
+    """The path relative to the working directory when it lies under it (shorter
+    to read, and what the operator would type), else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _field_id(key: str, field: str) -> str:
@@ -35,16 +46,22 @@ class ChecklistScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         session = self.conversion.session
         attested = session.attestations()
-        with VerticalScroll(id="checklist"):
+        with VerticalScroll(id="checklist") as scroll:
+            # Tab goes straight to the fields; the focused field scrolls into view.
+            scroll.can_focus = False
             yield Static(
                 "Before any data is read, attest each item below. Fill in its "
                 "fields, then tick it (space) or press ctrl+t.",
                 classes="intro",
             )
-            yield Label("Your name (recorded with each attestation)")
-            yield Input(
-                session.operator or "", placeholder="Operator name", id="operator"
-            )
+            with Horizontal(classes="field-row"):
+                yield Label("Your name", classes="field-label")
+                yield Input(
+                    session.operator or "",
+                    placeholder="Operator name (recorded with each attestation)",
+                    id="operator",
+                    compact=True,
+                )
             for number, item in enumerate(CHECKLIST, start=1):
                 yield self._item(number, item, attested.get(item.key))
         yield Footer()
@@ -60,20 +77,29 @@ class ChecklistScreen(Screen[None]):
         for field, label in item.fields:
             value = (details or {}).get(field, "")
             if not value and item.key == "codebook" and field == "path":
-                value = str(codebooks_dir() / "default.toml")
-            widgets += [
+                value = _shown_path(codebooks_dir() / "default.toml")
+            row = Horizontal(
                 Label(label, classes="field-label"),
-                Input(value, placeholder=label, id=_field_id(item.key, field)),
-            ]
+                Input(
+                    value,
+                    placeholder=label,
+                    id=_field_id(item.key, field),
+                    compact=True,
+                ),
+                classes="field-row",
+            )
+            widgets.append(row)
+        label = "Attested" if done else "I attest this"
         widgets += [
-            Checkbox(
-                "Attested" if done else "I attest this", done, id=f"attest-{item.key}"
-            ),
+            Checkbox(label, done, id=f"attest-{item.key}", compact=True),
             Static("", id=f"error-{item.key}", classes="item-error"),
         ]
         box = Vertical(*widgets, id=f"item-{item.key}", classes="item")
         box.set_class(done, "-attested")
         return box
+
+    def on_mount(self) -> None:
+        self.query_one("#operator", Input).focus()
 
     # -- attesting ---------------------------------------------------------------
 
@@ -109,10 +135,12 @@ class ChecklistScreen(Screen[None]):
             self.conversion.attest(key, details)
         except CasetuiError as err:
             error.update(err.message)
+            error.add_class("-shown")
             box.remove_class("-attested")
             self._set_checkbox(checkbox, False)
             return False
         error.update("")
+        error.remove_class("-shown")
         box.add_class("-attested")
         self._set_checkbox(checkbox, True)
         checkbox.label = "Attested"

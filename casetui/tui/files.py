@@ -16,7 +16,7 @@ from textual.worker import Worker
 
 from casetui.errors import CasetuiError
 from casetui.pipeline import layouts
-from casetui.tui.widgets import FilePicker, report_worker_failure, show_error
+from casetui.tui.widgets import FilePicker, plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, FileInspection, LoadedFile
 
 ROLE_TITLES = {"casework": "Casework file", "voter": "Voter file"}
@@ -53,13 +53,19 @@ class FilesScreen(Screen[None]):
                         str(path),
                         placeholder=f"Path to the {title.lower()}",
                         id=f"path-{role}",
+                        compact=True,
                     )
                 yield Static(
-                    self._status(role), id=f"status-{role}", classes="file-status"
+                    self._status(role),
+                    id=f"status-{role}",
+                    classes="file-status",
+                    markup=False,
                 )
-            yield Label("", id="details-title", classes="section-title")
-            yield Static("", id="summary")
-            yield Select[str]([], prompt="Layout", id="layout", allow_blank=True)
+            yield Label("", id="details-title", classes="section-title", markup=False)
+            yield Static("", id="summary", markup=False)
+            with Horizontal(id="layout-row", classes="field-row"):
+                yield Label("Layout", classes="field-label")
+                yield Select[str]([], prompt="Layout", id="layout", compact=True)
             yield DataTable(id="preview", zebra_stripes=True)
             with Vertical(id="mapping"):
                 yield Label(
@@ -68,16 +74,21 @@ class FilesScreen(Screen[None]):
                     classes="hint",
                 )
                 yield Vertical(id="mapping-fields")
-                yield Label("Save as layout (name, optional)")
-                yield Input(placeholder="e.g. office_crm", id="layout-name")
+                with Horizontal(classes="field-row"):
+                    yield Label("Save as layout", classes="field-label")
+                    yield Input(
+                        placeholder="name (optional), e.g. office_crm",
+                        id="layout-name",
+                        compact=True,
+                    )
             yield ProgressBar(total=None, show_eta=False, id="progress")
-            yield Static("", id="report")
+            yield Static("", id="report", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
         self.query_one("#mapping").display = False
-        self.query_one("#layout").display = False
+        self.query_one("#layout-row").display = False
         self.query_one("#preview").display = False
         self.query_one("#path-casework", Input).focus()
 
@@ -156,7 +167,7 @@ class FilesScreen(Screen[None]):
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = layout.name if layout else MAP_MYSELF
-        select.display = True
+        self.query_one("#layout-row").display = True
         self._show_layout(layout.name if layout else MAP_MYSELF)
         self.query_one("#report", Static).update(self.reports.get(inspection.kind, ""))
 
@@ -192,10 +203,10 @@ class FilesScreen(Screen[None]):
         for header in inspection.headers:
             mapped = field_of.get(header)
             table.add_column(
-                f"{header} -> {mapped}" if mapped else f"{header} (unused)"
+                plain(f"{header} -> {mapped}" if mapped else f"{header} (unused)")
             )
         for row in inspection.preview.head(8).iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(plain(value) for value in row))
         table.display = True
 
     def _build_mapping(
@@ -203,17 +214,22 @@ class FilesScreen(Screen[None]):
     ) -> None:
         box = self.query_one("#mapping-fields", Vertical)
         box.remove_children()
-        options = [(header, header) for header in headers]
+        options = [(plain(header), header) for header in headers]
         rows = []
         for field, header in mapping.items():
             select = Select[str](
                 options,
                 prompt="(none)",
                 id=f"map-{field}",
+                compact=True,
                 value=header if header in headers else Select.BLANK,
             )
             rows.append(
-                Horizontal(Label(field, classes="map-field"), select, classes="map-row")
+                Horizontal(
+                    Label(field, classes="map-field", markup=False),
+                    select,
+                    classes="map-row",
+                )
             )
         box.mount_all(rows)
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from casetui.errors import CasetuiError, GateError
-from casetui.tui.widgets import report_worker_failure, show_error
+from casetui.tui.widgets import plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, RuleSummary
 
 HIT_COLUMNS = ("Case", "Name", "Category", "Status", "Outcome", "Detail", "Override")
@@ -33,6 +33,7 @@ class OverrideDialog(ModalScreen[str | None]):
             yield Label(
                 f"Keep case {self.case_id} despite rule {self.rule}",
                 classes="dialog-title",
+                markup=False,
             )
             yield Static(
                 "The reason is stored in the audit log with your name. "
@@ -46,9 +47,9 @@ class OverrideDialog(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         reason = event.value.strip()
         if not reason:
-            self.query_one("#reason-error", Static).update(
-                "A reason is required to override a suppression rule."
-            )
+            error = self.query_one("#reason-error", Static)
+            error.update("A reason is required to override a suppression rule.")
+            error.add_class("-shown")
             return
         self.dismiss(reason)
 
@@ -75,16 +76,16 @@ class SuppressionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suppression"):
-            yield Static("", id="totals")
+            yield Static("", id="totals", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield DataTable(id="rules", cursor_type="row")
-            yield Label("", id="hits-title", classes="section-title")
+            yield Label("", id="hits-title", classes="section-title", markup=False)
             yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         rules = self.query_one("#rules", DataTable)
-        rules.add_columns("Rule", "Description", "Hits", "Overridden")
+        rules.add_columns("Rule", "Hits", "Overridden", "Description")
         self.query_one("#hits", DataTable).add_columns(*HIT_COLUMNS)
         try:
             self.conversion.frame("hits")
@@ -135,10 +136,10 @@ class SuppressionScreen(Screen[None]):
         table.clear()
         for rule in self.rules:
             table.add_row(
-                rule.rule,
-                rule.description,
+                plain(rule.rule),
                 f"{rule.hits:,}",
                 f"{rule.overridden:,}",
+                plain(rule.description),
                 key=rule.rule,
             )
         if self.rules:
@@ -166,15 +167,16 @@ class SuppressionScreen(Screen[None]):
             name = " ".join(
                 p for p in (hit.get("first_name"), hit.get("last_name")) if p
             )
-            table.add_row(
+            cells = (
                 hit["case_id"],
                 name,
-                hit.get("category") or "",
-                hit.get("status") or "",
-                hit.get("outcome") or "",
-                hit.get("detail") or "",
-                hit.get("override") or "",
+                hit.get("category"),
+                hit.get("status"),
+                hit.get("outcome"),
+                hit.get("detail"),
+                hit.get("override"),
             )
+            table.add_row(*(plain(cell) for cell in cells))
             self.hit_ids.append(hit["case_id"])
         if self.hit_ids:
             table.move_cursor(row=min(max(row, 0), len(self.hit_ids) - 1))

@@ -142,6 +142,12 @@ class FilePicker(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def plain(value: object) -> Text:
+    """A table cell or label shown as written: file data may hold brackets that
+    Textual would otherwise read as markup (e.g. "[redacted]")."""
+    return Text("" if value is None else str(value))
+
+
 def show_error(
     node: Widget | Screen, err: CasetuiError, *, dialog: bool = False
 ) -> None:

@@ -1,0 +1,86 @@
+"""The readiness checklist screen, driven by the keyboard alone."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input, Static
+
+from casetui.checklist import CHECKLIST
+from casetui.tui.checklist import ChecklistScreen
+from casetui.tui.files import FilesScreen
+from tests.tui.conftest import make_app, settle
+
+
+def keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+async def test_keyboard_walk_attests_every_item_and_moves_to_files(conversion):
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, ChecklistScreen)
+        await pilot.press(*keys("Pat Doe"), "enter")
+        for item in CHECKLIST:
+            for _field in item.fields:
+                focused = app.screen.focused
+                assert isinstance(focused, Input)
+                if not focused.value:
+                    await pilot.press(*keys("Yes"))
+                await pilot.press("tab")
+            assert isinstance(app.screen.focused, Checkbox)
+            await pilot.press("space", "tab")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+
+        assert isinstance(app.screen, FilesScreen)
+    assert conversion.session.operator == "Pat Doe"
+    assert "checklist" in conversion.session.completed_steps()
+    assert set(conversion.session.attestations()) == {i.key for i in CHECKLIST}
+
+
+async def test_blank_field_shows_the_error_next_to_the_item(conversion):
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*keys("Pat"), "enter")
+        # Counsel's name and date left blank: tick the item straight away.
+        app.screen.query_one("#attest-counsel_review", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+
+        error = app.screen.query_one("#error-counsel_review", Static)
+        assert "Counsel's name" in str(error.render())
+        assert not app.screen.query_one("#attest-counsel_review", Checkbox).value
+    assert "counsel_review" not in conversion.session.attestations()
+
+
+async def test_continue_is_refused_until_everything_is_attested(conversion):
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*keys("Pat"), "enter", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
+        assert "checklist" not in conversion.session.completed_steps()
+
+
+async def test_resumed_session_shows_attested_items_as_done(conversion):
+    conversion.session.set_operator("Pat")
+    conversion.attest("vendor_account", {"vendor": "NGP VAN, campaign account"})
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#operator", Input).value == "Pat"
+        assert screen.query_one("#attest-vendor_account", Checkbox).value
+        assert screen.query_one("#item-vendor_account").has_class("-attested")
+        field = screen.query_one("#field-vendor_account-vendor", Input)
+        assert field.value == "NGP VAN, campaign account"
+        assert not screen.query_one("#attest-opt_in_plan", Checkbox).value
+
+
+def test_checklist_snapshot_80x24(conversion, snap_compare):
+    assert snap_compare(make_app(conversion), terminal_size=(80, 24), run_before=settle)
+
+
+def test_checklist_snapshot_120x40(conversion, snap_compare):
+    assert snap_compare(
+        make_app(conversion), terminal_size=(120, 40), run_before=settle
+    )
