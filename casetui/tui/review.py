@@ -76,7 +76,7 @@ class ReviewScreen(Screen[None]):
         Binding("3", "compare(2)", "Compare candidate 3", show=False),
         Binding("4", "compare(3)", "Compare candidate 4", show=False),
         Binding("5", "compare(4)", "Compare candidate 5", show=False),
-        Binding("e,f6", "continue", "Export"),
+        Binding("e,f6,ctrl+n", "continue", "Export"),
     ]
 
     def __init__(self, conversion: Conversion) -> None:

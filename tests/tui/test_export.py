@@ -1,0 +1,109 @@
+"""The export screen: targets, folder, the files written, and re-export after
+revisiting the review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from textual.widgets import Checkbox, Input, Static
+
+from casetui.pipeline.export import TARGETS
+from casetui.tui.export import ExportScreen
+from casetui.tui.review import ReviewScreen
+from casetui.workflow import Conversion
+from tests.tui.conftest import attest_all, load_both, make_app, settle
+
+
+@pytest.fixture
+def at_export(conversion, casework_csv, voter_csv, tmp_path, monkeypatch):
+    """A session whose match step is complete; the working folder is tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.run_suppression()
+    conversion.complete_suppression()
+    conversion.run_match()
+    conversion.complete_match()
+    return conversion
+
+
+def keys(text: str) -> list[str]:
+    return [{"-": "minus", " ": "space"}.get(ch, ch) for ch in text]
+
+
+def exported_case_ids(folder: Path) -> set[str]:
+    """Every case id in the CSV files written to `folder`."""
+    ids: set[str] = set()
+    for path in folder.glob("*.csv"):
+        frame = pl.read_csv(path, infer_schema=False)
+        if "case_id" in frame.columns:
+            ids |= set(frame["case_id"].drop_nulls())
+    return ids
+
+
+async def test_export_writes_every_target_and_lists_the_files(at_export, tmp_path):
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        folder = app.screen.query_one("#export-folder", Input).value
+        assert folder == str(Path("casetui-export") / at_export.session.id)
+        counts = str(app.screen.query_one("#export-result", Static).render())
+        assert "Cases suppressed" in counts
+
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        result = str(app.screen.query_one("#export-result", Static).render())
+    written = list((tmp_path / folder).iterdir())
+    assert written
+    for path in written:
+        assert path.name in result
+    assert "rows" in result
+
+
+async def test_nothing_is_written_without_a_target(at_export, tmp_path):
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for name in TARGETS:
+            box = app.screen.query_one(f"#target-{name}", Checkbox)
+            box.focus()
+            await pilot.press("space")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+    assert not (tmp_path / "casetui-export").exists()
+
+
+async def decide_in_review(pilot, case_id: str, key: str) -> None:
+    """From the export screen: back to review, decide `case_id`, export again."""
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    await pilot.press("slash", *keys(case_id), "enter")
+    await pilot.pause()
+    await pilot.press(key, "e")
+    await settle(pilot)
+    if not isinstance(pilot.app.screen, ExportScreen):  # undecided cases: confirm
+        await pilot.press("enter")
+        await settle(pilot)
+    assert isinstance(pilot.app.screen, ExportScreen)
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+
+
+async def test_revisiting_the_review_changes_the_next_export(
+    at_export: Conversion, tmp_path
+):
+    case_id = at_export.review_queue()[0]
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        folder = tmp_path / app.screen.query_one("#export-folder", Input).value
+
+        await decide_in_review(pilot, case_id, "a")
+        assert case_id in exported_case_ids(folder)
+
+        await decide_in_review(pilot, case_id, "r")
+        assert case_id not in exported_case_ids(folder)
