@@ -25,6 +25,8 @@ PASSES: dict[str, tuple[list[str], list[str]]] = {
         ["birth_year", "first_key", "last1"],
         ["birth_year", "first_tok", "last1"],
     ),
+    "born": (["birth_year", "last"], ["birth_year", "last"]),
+    "initial": (["first1", "last"], ["first1", "last"]),
 }
 
 
@@ -40,10 +42,15 @@ def _case_keys(cases: pl.DataFrame) -> pl.DataFrame:
     )
     own = cases.select("case_id", pl.col("first_tok").alias("first_key")).drop_nulls()
     keys = pl.concat([own, variants]).unique()
-    return cases.with_columns(
+    return cases.with_columns(_short_keys()).join(keys, on="case_id", how="left")
+
+
+def _short_keys() -> list[pl.Expr]:
+    return [
         pl.col("last").str.slice(0, 3).alias("last3"),
         pl.col("last").str.slice(0, 1).alias("last1"),
-    ).join(keys, on="case_id", how="left")
+        pl.col("first_tok").str.slice(0, 1).alias("first1"),
+    ]
 
 
 def candidate_pairs(
@@ -54,10 +61,7 @@ def candidate_pairs(
     capped_<pass> (keys skipped for having more than `cap` voters) and
     pairs_total."""
     case_keys = _case_keys(cases)
-    voter_keys = voters.with_columns(
-        pl.col("last").str.slice(0, 3).alias("last3"),
-        pl.col("last").str.slice(0, 1).alias("last1"),
-    )
+    voter_keys = voters.with_columns(_short_keys())
     found = []
     stats: dict[str, int] = {}
     for name, (case_cols, voter_cols) in PASSES.items():

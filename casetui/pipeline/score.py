@@ -69,6 +69,7 @@ def frequencies(voters: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "first": ["first_tok"],
         "last": ["last"],
         "address": ["house", "street_name"],
+        "home": ["house", "street_name", "unit"],
         "zip": ["zip5"],
         "city": ["city"],
         "year": ["birth_year"],
@@ -142,7 +143,7 @@ def _name_evidence(total: int) -> list[pl.Expr]:
         .when(initial)
         .then(bits(0.05, 0.93))
         .when(pl.col("is_nick"))
-        .then(bits(0.05, 0.004))
+        .then(bits(0.08, 0.001))
         .when(pl.col("sim_first") >= CLOSE)
         .then(bits(0.04, 0.003))
         .when(as_middle)
@@ -169,7 +170,7 @@ def _name_evidence(total: int) -> list[pl.Expr]:
         pl.when(cl.is_null() | vl.is_null())
         .then(0.0)
         .when((cl == vl) & same_home)
-        .then(bits(0.9, 0.7))
+        .then(bits(0.9, 0.5))
         .when(cl == vl)
         .then(_tf(pl.col("n_last"), total, 0.9))
         .when(compound)
@@ -223,13 +224,15 @@ def _place_evidence(total: int) -> list[pl.Expr]:
         .when(level == "different")
         .then(bits(0.15, 1.0))
     )
+    # Unit agreement counts for as much as the unit narrows the building down.
+    unit_share = pl.col("n_home") / pl.col("n_address")
     cu, vu = pl.col("c_unit"), pl.col("v_unit")
     unit = (
         pl.when(~same_home | cu.is_null() | vu.is_null())
         .then(0.0)
         .when(cu == vu)
-        .then(bits(0.9, 0.25))
-        .otherwise(bits(0.1, 0.75))
+        .then((0.9 / unit_share).log(2))
+        .otherwise((0.1 / (1 - unit_share).clip(lower_bound=0.3)).log(2))
     )
     cz, vz = pl.col("c_zip5"), pl.col("v_zip5")
     zip_ = (

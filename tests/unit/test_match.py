@@ -1,0 +1,223 @@
+import itertools
+
+import polars as pl
+import pytest
+
+from casetui.pipeline.match import CANDIDATE_COLUMNS, Thresholds, match
+
+VOTER_FIELDS = [
+    "voter_id", "first_name", "middle_name", "last_name", "name_suffix", "street",
+    "unit", "city", "state", "zip5", "zip4", "phone", "email", "birth_year",
+]  # fmt: skip
+CASE_FIELDS = ["case_id", "contact_id", *VOTER_FIELDS[1:]]
+
+
+def _frame(rows: list[dict], fields: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{f: row.get(f) for f in fields} for row in rows],
+        schema={f: pl.Utf8 for f in fields},
+    )
+
+
+def _background() -> list[dict]:
+    """Two thousand unrelated voters, so the prior and name frequencies look
+    like a small district rather than a handful of rows."""
+    firsts = ["Ann", "Carl", "Dora", "Ed", "Fay", "Gus", "Hal", "Ida", "Jo", "Kim"]
+    lasts = [f"Zed{i}" for i in range(200)]
+    rows = []
+    for n, (first, last) in enumerate(itertools.product(firsts, lasts)):
+        rows.append(
+            {"voter_id": f"B{n}", "first_name": first, "last_name": last,
+             "street": f"{n + 1000} Far Rd", "city": "Lowell", "zip5": "01852",
+             "birth_year": str(1940 + n % 60)}
+        )  # fmt: skip
+    return rows
+
+
+HOME = {"street": "12 Main Street", "city": "Boston", "zip5": "02139"}
+
+
+def _voters(*rows: dict) -> pl.DataFrame:
+    return _frame([*_background(), *rows], VOTER_FIELDS)
+
+
+def _cases(*rows: dict) -> pl.DataFrame:
+    return _frame(
+        [{"case_id": f"C{i}", **row} for i, row in enumerate(rows)], CASE_FIELDS
+    )
+
+
+def _assigned(result, case_id="C0"):
+    return result.assignment.filter(pl.col("case_id") == case_id).row(0, named=True)
+
+
+def test_a_nickname_at_the_same_address_is_accepted():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "William", "last_name": "Okafor", **HOME},
+        {"voter_id": "V2", "first_name": "Grace", "last_name": "Okafor", **HOME},
+    )
+    cases = _cases({"first_name": "Bill", "last_name": "Okafor", **HOME,
+                    "street": "12 Main St"})  # fmt: skip
+    row = _assigned(match(cases, voters))
+    assert (row["voter_id"], row["band"]) == ("V1", "accept")
+    assert "nickname" in row["reasons"]
+
+
+def test_junior_and_senior_at_one_address_are_kept_apart():
+    voters = _voters(
+        {"voter_id": "SR", "first_name": "John", "last_name": "Brennan",
+         "name_suffix": "Sr", **HOME},
+        {"voter_id": "JR", "first_name": "John", "last_name": "Brennan Jr", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "John", "last_name": "Brennan", "name_suffix": "Jr.",
+                    **HOME})  # fmt: skip
+    result = match(cases, voters)
+    row = _assigned(result)
+    assert (row["voter_id"], row["band"]) == ("JR", "accept")
+    senior = result.candidates.filter(pl.col("voter_id") == "SR").row(0, named=True)
+    assert senior["ev_suffix"] < -5
+    assert "suffix_conflict" in senior["reasons"]
+    junior = result.candidates.filter(pl.col("voter_id") == "JR").row(0, named=True)
+    assert junior["weight"] - senior["weight"] > 10
+
+
+def test_a_spouse_at_the_same_address_is_not_a_match():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Robert", "last_name": "Quist", **HOME},
+    )
+    cases = _cases({"first_name": "Mary", "last_name": "Quist", **HOME})
+    row = _assigned(match(cases, voters))
+    assert row["band"] == "reject"
+    assert row["voter_id"] is None
+
+
+def test_a_birth_year_gap_weighs_heavily_against():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Lena", "last_name": "Moss",
+         "birth_year": "1950", **HOME},
+    )  # fmt: skip
+    near = _cases({"first_name": "Lena", "last_name": "Moss", "birth_year": "1951",
+                   **HOME})  # fmt: skip
+    far = _cases({"first_name": "Lena", "last_name": "Moss", "birth_year": "1990",
+                  **HOME})  # fmt: skip
+    assert _assigned(match(near, voters))["band"] == "accept"
+    far_pair = match(far, voters).candidates.row(0, named=True)
+    assert far_pair["ev_birth_year"] < -5
+    assert "birth_year_gap" in far_pair["reasons"]
+
+
+def test_a_mover_found_by_birth_year_and_phone():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Priya", "last_name": "Raman",
+         "birth_year": "1971", "phone": "617-555-0101", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Priya", "last_name": "Raman", "birth_year": "1971",
+                    "phone": "(617) 555 0101", "street": "9 Elm Ave",
+                    "city": "Lowell", "zip5": "01852"})  # fmt: skip
+    row = _assigned(match(cases, voters))
+    assert row["voter_id"] == "V1"
+    assert row["band"] == "accept"
+    assert "moved" in row["reasons"]
+
+
+def test_two_people_claiming_one_voter_send_the_weaker_to_review():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Omar", "last_name": "Haddad",
+         "birth_year": "1980", **HOME},
+    )  # fmt: skip
+    cases = _cases(
+        {"contact_id": "P1", "first_name": "Omar", "last_name": "Haddad",
+         "birth_year": "1980", **HOME},
+        {"contact_id": "P2", "first_name": "Omar", "last_name": "Haddad", **HOME},
+    )  # fmt: skip
+    result = match(cases, voters)
+    strong, weak = _assigned(result, "C0"), _assigned(result, "C1")
+    assert (strong["voter_id"], strong["band"]) == ("V1", "accept")
+    assert weak["band"] == "review"
+    assert "claimed" in weak["reasons"]
+
+
+def test_cases_of_one_contact_share_their_voter():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Omar", "last_name": "Haddad", **HOME},
+    )
+    cases = _cases(
+        {"contact_id": "P1", "first_name": "Omar", "last_name": "Haddad", **HOME},
+        {"contact_id": "P1", "first_name": "Omar", "last_name": "Haddad", **HOME},
+    )
+    bands = match(cases, voters).assignment.select("voter_id", "band").rows()
+    assert bands == [("V1", "accept"), ("V1", "accept")]
+
+
+def test_two_equally_good_voters_send_the_case_to_review():
+    twin = {"first_name": "Dana", "last_name": "Whitlock", "city": "Boston",
+            "zip5": "02139"}  # fmt: skip
+    voters = _voters(
+        {"voter_id": "V1", **twin, "street": "1 Oak St"},
+        {"voter_id": "V2", **twin, "street": "99 Pine St"},
+    )
+    cases = _cases({**twin})
+    row = _assigned(match(cases, voters))
+    assert row["band"] == "review"
+    assert "namesake" in row["reasons"]
+
+
+def test_a_case_with_no_candidate_is_rejected():
+    cases = _cases({"first_name": "Nobody", "last_name": "Anywhere", **HOME})
+    row = _assigned(match(cases, _voters()))
+    assert (row["voter_id"], row["band"]) == (None, "reject")
+
+
+def test_thresholds_move_the_bands():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Ines", "last_name": "Vale", **HOME},
+    )
+    cases = _cases({"first_name": "Ines", "last_name": "Vale", **HOME})
+    strict = Thresholds(accept=0.999999999, review=0.5)
+    assert _assigned(match(cases, voters))["band"] == "accept"
+    assert _assigned(match(cases, voters, strict))["band"] == "review"
+
+
+def test_common_keys_are_capped_and_counted():
+    crowd = [
+        {"voter_id": f"S{i}", "first_name": f"N{i}", "last_name": "Smith", **HOME,
+         "street": f"{i} Main St"}
+        for i in range(5)
+    ]  # fmt: skip
+    cases = _cases({"first_name": "Ann", "last_name": "Smith", **HOME})
+    result = match(cases, _voters(*crowd), block_cap=3)
+    assert result.stats["capped_last_zip"] == 1
+    assert result.stats["pairs_last_zip"] == 0
+
+
+def test_results_have_the_documented_shape_and_progress_is_reported():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Ines", "last_name": "Vale", **HOME},
+    )
+    cases = _cases(
+        {"first_name": "Ines", "last_name": "Vale", **HOME},
+        {"first_name": "Ines", "last_name": "Vail", **HOME},
+    )
+    seen: list[tuple[str, float]] = []
+    result = match(
+        cases, voters, progress=lambda stage, done: seen.append((stage, done))
+    )
+    assert result.candidates.columns == CANDIDATE_COLUMNS
+    assert result.candidates.filter(pl.col("rank") == 1).height == 2
+    assert result.assignment.columns == ["case_id", "voter_id", "score", "band",
+                                         "reasons"]  # fmt: skip
+    fractions = [done for _, done in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert result.stats["pairs_total"] >= 2
+    assert "seconds_score" in result.stats
+
+
+@pytest.mark.parametrize("bad", ["", "n/a", "12"])
+def test_unreadable_values_weigh_nothing(bad):
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Ines", "last_name": "Vale", **HOME},
+    )
+    cases = _cases({"first_name": "Ines", "last_name": "Vale", **HOME, "phone": bad,
+                    "birth_year": bad, "email": bad})  # fmt: skip
+    pair = match(cases, voters).candidates.row(0, named=True)
+    assert pair["ev_phone"] == pair["ev_birth_year"] == pair["ev_email"] == 0.0
