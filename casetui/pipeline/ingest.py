@@ -8,6 +8,7 @@ speed of the reader; a careful Python reader takes over only when polars refuses
 
 from __future__ import annotations
 
+import _csv
 import codecs
 import csv
 import datetime as dt
@@ -133,7 +134,8 @@ def _read_delimited(
     names = _dedupe_headers(header, notes)
 
     check_rows = size <= CHECK_BYTES or max_rows is not None
-    short_rows, long_rows = [], []
+    short_rows: list[int] = []
+    long_rows: list[int] = []
     if check_rows:
         short_rows, long_rows = _ragged_rows(
             text, delimiter, len(names), skip_lines, max_rows, path
@@ -264,7 +266,7 @@ def _dedupe_headers(header: list[str], notes: list[str]) -> list[str]:
     return names
 
 
-def _records(text: str, delimiter: str) -> csv.Reader:
+def _records(text: str, delimiter: str) -> _csv.Reader:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 

@@ -187,6 +187,7 @@ def _present(
 
 
 def _missing_required(kind: str, found: dict[str, list[str]]) -> list[str]:
+    needed: list[tuple[str, ...]]
     if kind == "voter":
         needed = [("voter_id",), ("last_name",)]
     else:
@@ -411,7 +412,9 @@ def layout_from_mapping(name: str, kind: str, mapping: dict[str, str]) -> Layout
     unknown = sorted(set(mapping) - allowed)
     if unknown:
         raise LayoutError("Unknown field", f"not {kind} fields: {', '.join(unknown)}.")
-    fields = {f: (h,) for f, h in mapping.items() if h and f != "age"}
+    fields: dict[str, tuple[str, ...]] = {
+        f: (h,) for f, h in mapping.items() if h and f != "age"
+    }
     return Layout(name, name, kind, fields, None, age_column=mapping.get("age"))
 
 
