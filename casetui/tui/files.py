@@ -222,7 +222,7 @@ class FilesScreen(Screen[None]):
                 prompt="(none)",
                 id=f"map-{field}",
                 compact=True,
-                value=header if header in headers else Select.BLANK,
+                value=header if header in headers else Select.NULL,
             )
             rows.append(
                 Horizontal(

@@ -1,0 +1,137 @@
+"""The files screen: inspect, load, map an unknown export, continue."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from casetui.tui.files import MAP_MYSELF, FilesScreen
+from casetui.tui.suppression import SuppressionScreen
+from tests.tui.conftest import attest_all, make_app, settle
+
+
+def shown(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_keyboard_inspect_load_both_and_continue(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    demo = {"casework": casework_csv, "voter": voter_csv}
+    app = make_app(conversion, demo_files=demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FilesScreen)
+        assert screen.query_one("#path-casework", Input).value == str(casework_csv)
+
+        await pilot.press("enter")  # inspect the casework file
+        await settle(pilot)
+        assert "civicrm" in shown(screen, "#summary")
+        preview = screen.query_one("#preview", DataTable)
+        labels = [str(col.label) for col in preview.columns.values()]
+        assert "case_type -> category" in labels
+        assert preview.row_count == 4
+
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "[x] loaded casework.csv: 4 rows" in shown(screen, "#status-casework")
+        assert "Scrub report" in shown(screen, "#report")
+        # Loading the casework moves on to the voter file's path.
+        assert screen.focused is screen.query_one("#path-voter", Input)
+
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "[x] loaded voters.csv: 3 rows" in shown(screen, "#status-voter")
+
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, SuppressionScreen)
+    assert {"casework", "voter"} <= set(conversion.session.files())
+
+
+async def test_continue_refused_until_both_files_are_loaded(conversion, casework_csv):
+    attest_all(conversion)
+    app = make_app(conversion, demo_files={"casework": casework_csv})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, FilesScreen)
+    assert "files" not in conversion.session.completed_steps()
+
+
+async def test_missing_file_is_reported_not_raised(conversion, tmp_path):
+    attest_all(conversion)
+    missing = tmp_path / "nowhere.csv"
+    app = make_app(conversion, demo_files={"casework": missing})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FilesScreen)
+        assert any("nowhere.csv" in n.message for n in app._notifications)
+
+
+async def test_unknown_export_is_mapped_saved_and_loaded(conversion, tmp_path):
+    attest_all(conversion)
+    odd = tmp_path / "office.csv"
+    odd.write_text(
+        "Ref,Surname,Given,Kind\nR1,Smith,Ann,Passport\nR2,Lee,Cal,Housing\n",
+        encoding="utf-8",
+    )
+    app = make_app(conversion, demo_files={"casework": odd})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#layout", Select).value == MAP_MYSELF
+        assert screen.query_one("#mapping").display
+        # The operator fixes whatever the suggestion missed.
+        for field, header in (
+            ("case_id", "Ref"),
+            ("last_name", "Surname"),
+            ("first_name", "Given"),
+            ("category", "Kind"),
+        ):
+            screen.query_one(f"#map-{field}", Select).value = header
+        screen.query_one("#layout-name", Input).focus()
+        await pilot.press(*"office_crm", "enter")
+        await settle(pilot)
+        assert "[x] loaded office.csv: 2 rows, layout office_crm" in shown(
+            screen, "#status-casework"
+        )
+    from casetui.pipeline.layouts import saved_layouts
+
+    assert "office_crm" in [layout.name for layout in saved_layouts()]
+
+
+def test_files_snapshot_80x24(conversion, casework_csv, voter_csv, snap_compare):
+    attest_all(conversion)
+    app = make_app(
+        conversion, demo_files={"casework": casework_csv, "voter": voter_csv}
+    )
+
+    async def inspect(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=inspect)
+
+
+def test_files_snapshot_120x40(conversion, casework_csv, voter_csv, snap_compare):
+    attest_all(conversion)
+    app = make_app(
+        conversion, demo_files={"casework": casework_csv, "voter": voter_csv}
+    )
+
+    async def inspect(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=inspect)

@@ -1,0 +1,83 @@
+"""The suppression screen: rules and hits, override with a reason, restore."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from casetui.tui.suppression import OverrideDialog, SuppressionScreen
+from tests.tui.conftest import attest_all, load_both, make_app, settle
+
+
+def totals(app) -> str:
+    return str(app.screen.query_one("#totals", Static).render())
+
+
+async def goto_rule(pilot, rule: str) -> None:
+    """Move the rules table's cursor down to `rule` with the arrow key."""
+    table = pilot.app.screen.query_one("#rules", DataTable)
+    table.focus()
+    while table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value != rule:
+        await pilot.press("down")
+    await pilot.pause()
+
+
+async def test_rules_run_on_entry_and_show_their_hits(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SuppressionScreen)
+        # The sample has one sensitive category (C-2) and one denied case (C-3).
+        assert "Suppressed: 2" in totals(app)
+        assert "Going on to matching: 2" in totals(app)
+        await goto_rule(pilot, "negative_outcome")
+        hits = app.screen.query_one("#hits", DataTable)
+        assert hits.row_count == 1
+        assert hits.get_row_at(0)[0].plain == "C-3"
+
+
+async def test_override_needs_a_reason_then_restore(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto_rule(pilot, "negative_outcome")
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideDialog)
+        await pilot.press("enter")  # no reason yet: refused
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideDialog)
+        await pilot.press(*"resolved", "enter")
+        await settle(pilot)
+
+        assert isinstance(app.screen, SuppressionScreen)
+        assert conversion.session.overrides() == {
+            ("C-3", "negative_outcome"): "resolved"
+        }
+        assert "Suppressed: 1" in totals(app)
+        hits = app.screen.query_one("#hits", DataTable)
+        assert hits.get_row_at(0)[-1].plain == "resolved"
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert conversion.session.overrides() == {}
+        assert "Suppressed: 2" in totals(app)
+
+
+async def test_continue_completes_the_step(conversion, casework_csv, voter_csv):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "suppression" in conversion.session.completed_steps()
+        assert app.showing == "match"
