@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import polars as pl
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
@@ -69,6 +69,10 @@ class ExportScreen(Screen[None]):
     }
     ExportScreen #export-folder-row Input {
         width: 1fr;
+        margin-right: 1;
+    }
+    ExportScreen #export-targets {
+        margin-bottom: 1;
     }
     ExportScreen #export-result {
         padding: 0 1;
@@ -88,16 +92,22 @@ class ExportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="export-form"):
             yield Label("Export to (space toggles):")
-            with Horizontal(id="export-targets"):
+            with Vertical(id="export-targets"):
                 for name, title in TARGETS.items():
-                    yield Checkbox(title, True, id=f"target-{name}")
+                    yield Checkbox(title, True, id=f"target-{name}", compact=True)
             yield Label("Output folder:")
             with Horizontal(id="export-folder-row"):
                 yield Input(
                     str(default_folder(self.conversion.session.id)),
                     id="export-folder",
+                    compact=True,
                 )
-                yield Button("Export (ctrl+r)", id="export-button", variant="primary")
+                yield Button(
+                    "Export (ctrl+r)",
+                    id="export-button",
+                    variant="primary",
+                    compact=True,
+                )
             yield Static(id="export-result")
         yield Footer()
 
@@ -152,11 +162,12 @@ class ExportScreen(Screen[None]):
     def _show_counts(self) -> None:
         lines: list[Content] = []
         if self.written:
-            lines.append(Content.styled("Files written", "bold"))
+            folder = self.written[0].parent
+            lines.append(Content.styled(f"Files written to {folder}", "bold"))
             for path in self.written:
                 rows = data_rows(path)
-                suffix = "" if rows is None else f"  {rows} rows"
-                lines.append(Content(f"  {path}{suffix}"))
+                suffix = "" if rows is None else f"{rows:>8} rows"
+                lines.append(Content(f"  {path.name:<36} {suffix}"))
             lines.append(Content(""))
         try:
             counts = self.conversion.manifest()["counts"]
