@@ -4,7 +4,8 @@ Cases sharing a contact_id are one person and share a voter. Pairs are taken
 strongest first; a person whose best voter is already taken gets the reason
 `claimed`, goes to review, and its next candidate is considered. A runner-up
 within RUNNER_UP_BITS of the best sends the case to review: `household` when
-the two voters share an address (Jr/Sr, twins), `namesake` otherwise.
+the two voters share an address (Jr/Sr, twins), `namesake` otherwise. A pair
+agreeing on the name only (reason `name_only`) is never accepted without review.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def assign(
             score, reasons = best_of.get(who, (0.0, ""))
             rows.append((case_id, None, score, "reject", _merge(reasons)))
             continue
-        if score >= accept and not extra:
+        if score >= accept and not extra and "name_only" not in reasons:
             band = "accept"
         else:
             band = "review"

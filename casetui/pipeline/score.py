@@ -309,6 +309,11 @@ def _reasons() -> pl.Expr:
         "birth_year_gap": pl.col("ev_birth_year") < -5,
         "phone": pl.col("ev_phone") > 5,
         "email": pl.col("ev_email") > 5,
+        # Name alone, away from the registered address, is how a namesake looks.
+        "name_only": pl.col("lvl_street").is_in(["exact", "close"]).not_()
+        & (pl.col("ev_birth_year") <= 0)
+        & (pl.col("ev_phone") <= 0)
+        & (pl.col("ev_email") <= 0),
     }
     words = [
         pl.when(cond.fill_null(False)).then(pl.lit(word))
