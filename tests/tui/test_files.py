@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import DataTable, Input, Select, Static
 
 from casetui.tui.files import MAP_MYSELF, FilesScreen
@@ -109,29 +111,29 @@ async def test_unknown_export_is_mapped_saved_and_loaded(conversion, tmp_path):
     assert "office_crm" in [layout.name for layout in saved_layouts()]
 
 
-def test_files_snapshot_80x24(conversion, casework_csv, voter_csv, snap_compare):
+async def inspect_first(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def snapshot_app(conversion, casework_csv, voter_csv, monkeypatch):
+    """Paths relative to the test's folder, so the picture is the same anywhere."""
     attest_all(conversion)
-    app = make_app(
-        conversion, demo_files={"casework": casework_csv, "voter": voter_csv}
-    )
-
-    async def inspect(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=inspect)
+    monkeypatch.chdir(casework_csv.parent)
+    files = {"casework": Path(casework_csv.name), "voter": Path(voter_csv.name)}
+    return make_app(conversion, demo_files=files)
 
 
-def test_files_snapshot_120x40(conversion, casework_csv, voter_csv, snap_compare):
-    attest_all(conversion)
-    app = make_app(
-        conversion, demo_files={"casework": casework_csv, "voter": voter_csv}
-    )
+def test_files_snapshot_80x24(
+    conversion, casework_csv, voter_csv, monkeypatch, snap_compare
+):
+    app = snapshot_app(conversion, casework_csv, voter_csv, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=inspect_first)
 
-    async def inspect(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=inspect)
+def test_files_snapshot_120x40(
+    conversion, casework_csv, voter_csv, monkeypatch, snap_compare
+):
+    app = snapshot_app(conversion, casework_csv, voter_csv, monkeypatch)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=inspect_first)
