@@ -158,9 +158,13 @@ class ChecklistScreen(Screen[None]):
         if event.value:
             self.attest(key)
         else:
-            # An attestation once recorded stays in the audit log; unticking only
-            # withdraws it from this session's gate.
-            self.conversion.session.withdraw_attestation(key)
+            # The audit log keeps the withdrawal; the gate closes again so nothing
+            # moves on without every attestation (Conversion has no withdraw step
+            # of its own, so the screen reopens the checklist here).
+            session = self.conversion.session
+            session.withdraw_attestation(key)
+            if "checklist" in session.completed_steps():
+                session.reopen_step("checklist")
             self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
             event.checkbox.label = "I attest this"
 

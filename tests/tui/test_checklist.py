@@ -84,3 +84,22 @@ def test_checklist_snapshot_120x40(conversion, snap_compare):
     assert snap_compare(
         make_app(conversion), terminal_size=(120, 40), run_before=settle
     )
+
+
+async def test_unticking_withdraws_the_attestation_and_closes_the_gate(conversion):
+    from tests.tui.conftest import attest_all
+
+    attest_all(conversion)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#attest-opt_in_plan", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "opt_in_plan" not in conversion.session.attestations()
+        assert "checklist" not in conversion.session.completed_steps()
+        await pilot.press("f3")  # the files step is closed again
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
