@@ -121,35 +121,41 @@ def _read_delimited(
     path: Path, data: bytes, size: int, sha: str, max_rows: int | None
 ) -> Table:
     notes: list[str] = []
-    encoding, text = _decode(path, data)
+    encoding, raw = _to_utf8(path, data)
     if encoding not in ("utf-8", "utf-8-sig"):
         notes.append(f"decoded from {encoding}")
     del data
 
-    delimiter = _sniff_delimiter(text[:SAMPLE_CHARS])
-    skip_lines, header = _find_header(text[:SAMPLE_CHARS], delimiter)
+    # raw is valid UTF-8; "ignore" only drops a character the sample cut in two.
+    sample = raw[:SAMPLE_CHARS].decode("utf-8-sig", errors="ignore")
+    cut = len(raw) > SAMPLE_CHARS
+    delimiter = _sniff_delimiter(sample, cut)
+    skip_lines, header = _find_header(sample, delimiter, cut)
     if skip_lines:
         notes.append(f"skipped {skip_lines} line(s) above the header")
-        text = text.split("\n", skip_lines)[-1]
+        raw = raw.split(b"\n", skip_lines)[-1]
     names = _dedupe_headers(header, notes)
 
-    check_rows = size <= CHECK_BYTES or max_rows is not None
+    # Short rows are found only in files small enough to walk in Python; polars
+    # pads them silently, so a big file's notes say they were not looked for.
+    text = None
     short_rows: list[int] = []
     long_rows: list[int] = []
-    if check_rows:
+    if size <= CHECK_BYTES or max_rows is not None:
+        text = raw.decode("utf-8-sig")
         short_rows, long_rows = _ragged_rows(
             text, delimiter, len(names), skip_lines, max_rows, path
         )
     else:
         notes.append("file too large to check every row's field count")
     if long_rows:
-        frame = _python_read(text, delimiter, names, max_rows, path)
+        frame = _python_read(text or "", delimiter, names, max_rows, path)
         notes.append(
             f"{len(long_rows)} row(s) had more fields than the header "
             f"({_rows(long_rows)}); the extra values are in columns extra_N"
         )
     else:
-        frame = _polars_read(text, delimiter, names, max_rows, path)
+        frame = _polars_read(raw, delimiter, names, max_rows, path)
     if short_rows:
         notes.append(
             f"{len(short_rows)} row(s) had fewer fields than the header "
@@ -160,12 +166,13 @@ def _read_delimited(
     return Table(path, frame, encoding, delimiter, sha, size, notes)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Return (encoding name, text). Never substitutes replacement characters:
-    bytes no encoding explains raise InputError with the row they are on."""
+def _to_utf8(path: Path, data: bytes) -> tuple[str, bytes]:
+    """Return (encoding name, the data as UTF-8 bytes, a BOM allowed). Never
+    substitutes replacement characters: bytes no encoding explains raise
+    InputError with the row they are on."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return "utf-16", data.decode("utf-16")
+            return "utf-16", data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
             raise _bad_bytes(path, data, exc.start, "UTF-16") from exc
     if b"\x00" in data[:8192]:
@@ -174,14 +181,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             f"{where(path)} looks like a binary file, not CSV, XLSX or Parquet. "
             "Export the data as CSV or XLSX.",
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if text.startswith("\ufeff"):
-            return "utf-8-sig", text[1:]
-        return "utf-8", text
+    if _is_utf8(data):
+        return ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"), data
 
     # Western exports (Excel on Windows) are cp1252; charset-normalizer is asked
     # only to recognise the rest, as it mistakes short cp1252 text for others.
@@ -193,10 +194,23 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     failed_at = 0
     for name in dict.fromkeys(candidates):
         try:
-            return name, data.decode(name)
+            return name, data.decode(name).encode("utf-8")
         except UnicodeDecodeError as exc:
             failed_at = max(failed_at, exc.start)
     raise _bad_bytes(path, data, failed_at, "text in any known encoding")
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Validate in slices, so a big file is never held twice as text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 16 * 1024 * 1024
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(view[start : start + step], final=start + step >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _bad_bytes(path: Path, data: bytes, offset: int, encoding: str) -> InputError:
@@ -208,16 +222,16 @@ def _bad_bytes(path: Path, data: bytes, offset: int, encoding: str) -> InputErro
     )
 
 
-def _sample_lines(sample: str, limit: int) -> list[str]:
+def _sample_lines(sample: str, limit: int, cut: bool) -> list[str]:
     lines = sample.split("\n")
-    if len(sample) >= SAMPLE_CHARS and len(lines) > 1:
+    if cut and len(lines) > 1:
         lines = lines[:-1]  # the sample may have cut the last line short
     return lines[:limit]
 
 
-def _sniff_delimiter(sample: str) -> str:
+def _sniff_delimiter(sample: str, cut: bool) -> str:
     """The delimiter that splits the first lines into the most, steadiest fields."""
-    lines = _sample_lines(sample, 50)
+    lines = _sample_lines(sample, 50, cut)
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
         counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
@@ -230,11 +244,11 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _find_header(sample: str, delimiter: str) -> tuple[int, list[str]]:
+def _find_header(sample: str, delimiter: str, cut: bool) -> tuple[int, list[str]]:
     """Return (lines above the header, header fields). Report titles and blank
     lines above the header are skipped: the header is the first record as wide as
     the commonest record width."""
-    lines = _sample_lines(sample, 60)
+    lines = _sample_lines(sample, 60, cut)
     rows = list(csv.reader(lines, delimiter=delimiter))
     widths = Counter(len(row) for row in rows if any(cell.strip() for cell in row))
     if not widths:
@@ -308,11 +322,11 @@ def _ragged_rows(
 
 
 def _polars_read(
-    text: str, delimiter: str, names: list[str], max_rows: int | None, path: Path
+    raw: bytes, delimiter: str, names: list[str], max_rows: int | None, path: Path
 ) -> pl.DataFrame:
     try:
         return pl.read_csv(
-            text.encode("utf-8"),
+            raw,
             separator=delimiter,
             has_header=True,
             new_columns=names,
@@ -322,6 +336,7 @@ def _polars_read(
         )
     except pl.exceptions.PolarsError as exc:
         log.info("csv reader refused %s (%s); reading row by row", path.suffix, exc)
+        text = raw.decode("utf-8-sig")
         return _python_read(text, delimiter, names, max_rows, path)
 
 

@@ -229,8 +229,7 @@ def detect_layout(headers: list[str], kind: str) -> tuple[Layout | None, float]:
 
 
 def _text(name: str) -> pl.Expr:
-    stripped = pl.col(name).cast(pl.Utf8).str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
+    return pl.col(name).str.strip_chars().replace("", None)
 
 
 def _flag(name: str) -> pl.Expr:
@@ -252,7 +251,9 @@ def _combined(layout: Layout, canonical: str, sources: list[str]) -> pl.Expr:
             return pl.coalesce(flags)
         return pl.any_horizontal(flags)
     texts = [_text(s) for s in sources]
-    if how == "first" or len(texts) == 1:
+    if len(texts) == 1:
+        return texts[0]
+    if how == "first":
         return pl.coalesce(texts)
     joined = pl.concat_str(texts, separator=" ", ignore_nulls=True)
     return pl.when(joined == "").then(None).otherwise(joined)
@@ -304,34 +305,39 @@ def _state() -> pl.Expr:
     return pl.when(upper.str.len_chars() == 2).then(upper).otherwise(by_name)
 
 
-def _zips() -> list[pl.Expr]:
+def _fix_zips(frame: pl.DataFrame) -> pl.DataFrame:
     """zip5/zip4 from digits: 9 digits split, and leading zeros lost by a
-    spreadsheet restored where the state's ZIPs all start with 0."""
-    digits = pl.col("zip5").str.replace_all(r"\D", "")
+    spreadsheet restored where the state's ZIPs all start with 0. Done in steps
+    so each intermediate is computed once."""
+    digits, plus4 = pl.col("_zip"), pl.col("_plus4")
     length = digits.str.len_chars()
     zero_state = pl.col("state").is_in(ZERO_ZIP_STATES)
-    digits = (
+    frame = frame.with_columns(
+        pl.col("zip5").str.replace_all(r"[^0-9]", "").alias("_zip"),
+        pl.col("zip4").str.replace_all(r"[^0-9]", "").alias("_plus4"),
+    )
+    frame = frame.with_columns(
         pl.when(zero_state & length.is_in([3, 4]))
         .then(digits.str.zfill(5))
         .when(zero_state & length.is_in([7, 8]))
         .then(digits.str.zfill(9))
         .otherwise(digits)
-    )
-    long = digits.str.len_chars() == 9
-    zip5 = pl.when(long).then(digits.str.slice(0, 5)).otherwise(digits)
-    plus4 = pl.col("zip4").str.replace_all(r"\D", "")
-    plus4 = (
+        .alias("_zip"),
         pl.when(plus4.str.len_chars().is_between(1, 3))
         .then(plus4.str.zfill(4))
-        .otherwise(plus4)
+        .when(plus4 != "")
+        .then(plus4)
+        .alias("_plus4"),
     )
-    zip4 = pl.coalesce(
-        pl.when(plus4 != "").then(plus4), pl.when(long).then(digits.str.slice(5, 4))
-    )
-    return [
-        pl.when(zip5 == "").then(None).otherwise(zip5).alias("zip5"),
-        zip4.alias("zip4"),
-    ]
+    long = length == 9
+    return frame.with_columns(
+        pl.when(long)
+        .then(digits.str.slice(0, 5))
+        .when(digits != "")
+        .then(digits)
+        .alias("zip5"),
+        pl.coalesce(plus4, pl.when(long).then(digits.str.slice(5, 4))).alias("zip4"),
+    ).drop("_zip", "_plus4")
 
 
 def apply_layout(frame: pl.DataFrame, layout: Layout, source: Path) -> pl.DataFrame:
@@ -368,10 +374,11 @@ def apply_layout(frame: pl.DataFrame, layout: Layout, source: Path) -> pl.DataFr
         if name not in staged.columns:
             dtype = pl.Boolean if name in FLAG_FIELDS else pl.Utf8
             staged = staged.with_columns(pl.lit(None, dtype).alias(name))
-    staged = staged.with_columns(_state().alias("state"))
     staged = staged.with_columns(
-        *_zips(), _birth_year(layout, found, source).alias("birth_year")
+        _state().alias("state"),
+        _birth_year(layout, found, source).alias("birth_year"),
     )
+    staged = _fix_zips(staged)
     log.info("mapped %d rows with layout %s", staged.height, layout.name)
     return staged.select(fields)
 
