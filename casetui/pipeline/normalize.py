@@ -22,12 +22,14 @@ import unicodedata
 from functools import cache
 
 import polars as pl
-from nicknames import NickNamer
+from nicknames import NickNamer, name_triplets
 from scourgify.address_constants import (
     DIRECTIONAL_REPLACEMENTS,
     OCCUPANCY_TYPE_ABBREVIATIONS,
     STREET_TYPE_ABBREVIATIONS,
 )
+
+from casetui.errors import InputError
 
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "name_suffix")
 INPUT_FIELDS = (
@@ -250,8 +252,6 @@ def normalize_cases(cases: pl.DataFrame) -> pl.DataFrame:
     a full_name get it split first. Raises nothing on odd values: what cannot
     be read becomes null and simply weighs nothing in matching."""
     if "case_id" not in cases.columns:
-        from casetui.errors import InputError
-
         raise InputError(
             "No case ids",
             "The casework frame has no case_id column; map one in the layout step.",
@@ -287,8 +287,6 @@ def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     InputError when there is no voter_id column."""
     lazy = voters.lazy()
     if "voter_id" not in lazy.collect_schema().names():
-        from casetui.errors import InputError
-
         raise InputError(
             "No voter ids",
             "The voter file has no voter_id column; map one in the layout step.",
@@ -303,8 +301,8 @@ def nickname_pairs() -> pl.DataFrame:
     canonical forms, its nicknames and its canonical forms' other nicknames."""
     namer = NickNamer()
     names: set[str] = set()
-    for triplet in namer_triplets():
-        names.update((triplet[0], triplet[2]))
+    for triplet in name_triplets():
+        names.update((triplet.name1, triplet.name2))
     pairs: set[tuple[str, str]] = set()
     for name in names:
         related = set(namer.canonicals_of(name)) | set(namer.nicknames_of(name))
@@ -318,10 +316,3 @@ def nickname_pairs() -> pl.DataFrame:
         {"name_a": [a for a, _ in rows], "name_b": [b for _, b in rows]},
         schema={"name_a": pl.Utf8, "name_b": pl.Utf8},
     )
-
-
-def namer_triplets() -> list[tuple[str, str, str]]:
-    """Return the nicknames package's (name, relation, name) rows."""
-    from nicknames import name_triplets
-
-    return [(t.name1, t.relationship, t.name2) for t in name_triplets()]
