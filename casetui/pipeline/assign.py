@@ -39,20 +39,26 @@ def assign(
         .unique(subset=["person", "voter_id"], keep="first", maintain_order=True)
     )
 
-    runner_up: dict[str, str] = {}
-    best_seen: dict[str, tuple[float, str | None]] = {}
-    for who, weight, score, home in per_person.select(
-        "person", "weight", "score", "home"
-    ).iter_rows():
-        if who not in best_seen:
-            best_seen[who] = (weight, home)
-        elif who not in runner_up and score >= review:
-            best_weight, best_home = best_seen[who]
-            if best_weight - weight < RUNNER_UP_BITS:
-                same_home = home is not None and home == best_home
-                runner_up[who] = "household" if same_home else "namesake"
-            else:
-                runner_up[who] = ""
+    # Only the two best voters per person matter for the runner-up check.
+    per_person = per_person.with_columns(
+        pl.int_range(pl.len()).over("person").alias("place")
+    )
+    top = per_person.filter(pl.col("place") == 0).select(
+        "person", pl.col("weight").alias("w1"), pl.col("home").alias("home1")
+    )
+    second = per_person.filter((pl.col("place") == 1) & (pl.col("score") >= review))
+    close = (
+        top.join(second.select("person", "weight", "home"), on="person")
+        .filter(pl.col("w1") - pl.col("weight") < RUNNER_UP_BITS)
+        .select(
+            "person",
+            pl.when(pl.col("home") == pl.col("home1"))
+            .then(pl.lit("household"))
+            .otherwise(pl.lit("namesake"))
+            .alias("why"),
+        )
+    )
+    runner_up: dict[str, str] = dict(close.iter_rows())
 
     taken: dict[str, str] = {}
     chosen: dict[str, tuple[str, float, str]] = {}
@@ -69,9 +75,7 @@ def assign(
         taken[voter] = who
         chosen[who] = (voter, score, reasons)
 
-    best = per_person.unique(
-        subset=["person"], keep="first", maintain_order=True
-    ).select("person", "score", "reasons")
+    best = per_person.filter(pl.col("place") == 0).select("person", "score", "reasons")
     best_of = {who: (score, reasons) for who, score, reasons in best.iter_rows()}
     rows: list[tuple[str, str | None, float, str, str]] = []
     for case_id, who in people.iter_rows():
