@@ -273,7 +273,7 @@ class FilesScreen(Screen[None]):
             self.notify(f"Layout {name!r} saved to {saved}.", title="Layout saved")
         return layout
 
-    @work(thread=True, exclusive=True, name="loading a file")
+    @work(thread=True, exclusive=True, exit_on_error=False, name="loading a file")
     def _load(
         self,
         role: str,

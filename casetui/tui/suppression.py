@@ -103,7 +103,12 @@ class SuppressionScreen(Screen[None]):
         self.query_one("#totals", Static).update("Applying the suppression rules ...")
         self._run()
 
-    @work(thread=True, exclusive=True, name="applying suppression rules")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        name="applying suppression rules",
+    )
     def _run(self) -> None:
         self.conversion.run_suppression()
         self.app.call_from_thread(self._ran)

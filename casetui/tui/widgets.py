@@ -82,9 +82,6 @@ class ErrorDialog(ModalScreen[None]):
             )
             yield Label("Enter or Esc closes; select text to copy it.", classes="hint")
 
-    def action_dismiss(self) -> None:
-        self.dismiss(None)
-
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the screen it was opened over."""
@@ -97,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines = Text()
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for key, active in self.over.active_bindings.items():
             binding = active.binding
             if not binding.description or (binding.action, key) in seen:
@@ -113,9 +110,6 @@ class HelpScreen(ModalScreen[None]):
                 "Tab moves between fields; ctrl+p searches every command.",
                 classes="hint",
             )
-
-    def action_dismiss(self) -> None:
-        self.dismiss(None)
 
 
 class FilePicker(ModalScreen[Path | None]):

@@ -137,3 +137,23 @@ def test_files_snapshot_120x40(
 ):
     app = snapshot_app(conversion, casework_csv, voter_csv, monkeypatch)
     assert snap_compare(app, terminal_size=(120, 40), run_before=inspect_first)
+
+
+async def test_a_failed_load_opens_a_readable_error_dialog(conversion, tmp_path):
+    from casetui.tui.widgets import ErrorDialog
+
+    attest_all(conversion)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    app = make_app(conversion, demo_files={"casework": empty})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "empty.csv" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FilesScreen)
+        assert "Loading failed" in shown(app.screen, "#report")
+    assert "casework" not in conversion.session.files()
