@@ -81,3 +81,16 @@ async def test_continue_completes_the_step(conversion, casework_csv, voter_csv):
         await pilot.pause()
         assert "suppression" in conversion.session.completed_steps()
         assert app.showing == "match"
+
+
+async def test_q_quits_where_no_text_field_has_focus(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
