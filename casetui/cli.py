@@ -28,8 +28,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False)
 log = logging.getLogger("casetui.cli")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +47,8 @@ def plain_errors(command: F) -> F:
             return command(*args, **kwargs)
         except CasetuiError as exc:
             log.info("stopped: %s", exc.title)
-            err.print(f"[bold]{exc.title}[/bold]\n{exc.message}", highlight=False)
+            err.print(exc.title, style="bold", markup=False, highlight=False)
+            err.print(exc.message, markup=False, highlight=False)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("Interrupted. Everything decided so far is saved in the session.")
@@ -76,8 +77,12 @@ def version_callback(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True,
-                     help="Show the version and exit."),
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
     ] = False,
 ) -> None:
     """casetui's commands."""
@@ -156,10 +161,16 @@ def run(
     from casetui.headless import run_headless
 
     run_headless(
-        casework=casework, voters=voters, attestations=attestations, out_dir=out_dir,
-        codebook=codebook, targets=[t.strip() for t in targets.split(",") if t.strip()],
-        session_name=session, casework_layout=casework_layout,
-        voter_layout=voter_layout, console=out,
+        casework=casework,
+        voters=voters,
+        attestations=attestations,
+        out_dir=out_dir,
+        codebook=codebook,
+        targets=[t.strip() for t in targets.split(",") if t.strip()],
+        session_name=session,
+        casework_layout=casework_layout,
+        voter_layout=voter_layout,
+        console=out,
     )
 
 
@@ -209,8 +220,11 @@ def layouts() -> None:
 
     table = Table("name", "kind", "title", "where")
     for layout in all_layouts():
-        where = "built in" if layout.path is None or "casetui" in layout.path.parts \
+        where = (
+            "built in"
+            if layout.path is None or "casetui" in layout.path.parts
             else str(layout.path)
+        )
         table.add_row(layout.name, layout.kind, layout.title, where)
     out.print(table)
 
@@ -227,10 +241,13 @@ def inspect(
 
     table = read_table(path, max_rows=200)
     layout, score = detect_layout(list(table.frame.columns), kind)
-    out.print(f"file: {path.name}  encoding: {table.encoding}  "
-              f"delimiter: {table.delimiter!r}  columns: {len(table.frame.columns)}")
-    out.print(f"layout: {layout.name if layout else 'not recognised'} "
-              f"(score {score:.2f})")
+    out.print(
+        f"file: {path.name}  encoding: {table.encoding}  "
+        f"delimiter: {table.delimiter!r}  columns: {len(table.frame.columns)}"
+    )
+    out.print(
+        f"layout: {layout.name if layout else 'not recognised'} (score {score:.2f})"
+    )
     for note in table.notes:
         out.print(f"note: {note}")
 
@@ -243,8 +260,10 @@ def codebooks() -> None:
 
     for path in sorted(codebooks_dir().glob("*.toml")):
         book = load_codebook(path)
-        out.print(f"{path}  {book.name} v{book.version}  "
-                  f"{len(set(book.categories.values()))} categories")
+        out.print(
+            f"{path}  {book.name} v{book.version}  "
+            f"{len(set(book.categories.values()))} categories"
+        )
 
 
 def main() -> None:

@@ -147,7 +147,8 @@ class Conversion:
             missing.insert(0, "operator name")
         if missing:
             raise GateError(
-                "Readiness checklist incomplete", "Still to attest: " + ", ".join(missing)
+                "Readiness checklist incomplete",
+                "Still to attest: " + ", ".join(missing),
             )
         self.session.complete_step("checklist")
 
@@ -168,12 +169,24 @@ class Conversion:
         headers = list(table.frame.columns)
         layout, score = detect_layout(headers, kind)
         return FileInspection(
-            path, kind, headers, table.frame.head(20), table.encoding,
-            table.delimiter, layout, score, table.notes,
+            path,
+            kind,
+            headers,
+            table.frame.head(20),
+            table.encoding,
+            table.delimiter,
+            layout,
+            score,
+            table.notes,
         )
 
-    def load(self, role: str, path: Path, layout_name: str | None = None,
-             layout: Layout | None = None) -> LoadedFile:
+    def load(
+        self,
+        role: str,
+        path: Path,
+        layout_name: str | None = None,
+        layout: Layout | None = None,
+    ) -> LoadedFile:
         """Read the whole file, map it to canonical fields, scrub casework, and
         store the result in the session. Raises InputError or LayoutError."""
         self.require("files")
@@ -192,15 +205,22 @@ class Conversion:
         self._frames[name] = frame
         self._voters_by_id = None
         self.session.record_file(
-            FileRecord(role, path.resolve(), table.size, table.sha256, layout.name,
-                       frame.height)
+            FileRecord(
+                role,
+                path.resolve(),
+                table.size,
+                table.sha256,
+                layout.name,
+                frame.height,
+            )
         )
         self.session.reopen_step("suppression")
         log.info("loaded %s file: %d rows, layout %s", role, frame.height, layout.name)
         return LoadedFile(role, path, layout.name, frame.height, table.notes, report)
 
-    def _layout(self, headers: list[str], kind: str, name: str | None,
-                path: Path) -> Layout:
+    def _layout(
+        self, headers: list[str], kind: str, name: str | None, path: Path
+    ) -> Layout:
         if name:
             for layout in all_layouts(kind):
                 if layout.name == name:
@@ -311,8 +331,9 @@ class Conversion:
         started = time.perf_counter()
         suppressed = self.suppressed()
         cases = self.frame("cases").filter(~pl.col("case_id").is_in(list(suppressed)))
-        result: MatchResult = match(cases, self.frame("voters"), self.thresholds(),
-                                    progress)
+        result: MatchResult = match(
+            cases, self.frame("voters"), self.thresholds(), progress
+        )
         for name in ("candidates", "assignment"):
             frame = getattr(result, name)
             self.session.write_frame(name, frame)
@@ -320,8 +341,11 @@ class Conversion:
 
         bands = result.assignment
         auto = [
-            (row["case_id"], row["voter_id"],
-             "accepted" if row["band"] == "accept" else "rejected")
+            (
+                row["case_id"],
+                row["voter_id"],
+                "accepted" if row["band"] == "accept" else "rejected",
+            )
             for row in bands.filter(pl.col("band") != "review").iter_rows(named=True)
         ]
         self.session.decide_many(auto, by="auto")
@@ -335,8 +359,11 @@ class Conversion:
             stats=dict(result.stats),
         )
         self.session.audit(
-            "match_run", accepted=summary.accepted, review=summary.review,
-            rejected=summary.rejected, seconds=round(seconds, 2),
+            "match_run",
+            accepted=summary.accepted,
+            review=summary.review,
+            rejected=summary.rejected,
+            seconds=round(seconds, 2),
             accept_threshold=self.thresholds().accept,
             review_threshold=self.thresholds().review,
         )
@@ -355,13 +382,15 @@ class Conversion:
             candidates = self.frame("candidates")
             ids = candidates["voter_id"].unique()
             self._voters_by_id = self.frame("voters").filter(
-                pl.col("voter_id").is_in(ids)
+                pl.col("voter_id").is_in(ids.implode())
             )
         return self._voters_by_id
 
     def pair_view(self, case_id: str, top: int = 5) -> PairView:
         """The case, its best candidates with evidence, and its latest decision."""
-        case = self.frame("cases").filter(pl.col("case_id") == case_id).row(0, named=True)
+        case = (
+            self.frame("cases").filter(pl.col("case_id") == case_id).row(0, named=True)
+        )
         pairs = (
             self.frame("candidates")
             .filter(pl.col("case_id") == case_id)
@@ -390,15 +419,20 @@ class Conversion:
     def claimed_by(self, voter_id: str, except_case: str) -> list[str]:
         """Other cases whose accepted match is this voter."""
         return [
-            d.case_id for d in self.session.decisions().values()
-            if d.voter_id == voter_id and d.decision == "accepted"
+            d.case_id
+            for d in self.session.decisions().values()
+            if d.voter_id == voter_id
+            and d.decision == "accepted"
             and d.case_id != except_case
         ]
 
     def pending(self) -> list[str]:
         decided = self.session.decisions()
-        return [c for c in self.review_queue()
-                if c not in decided or decided[c].decision == "skipped"]
+        return [
+            c
+            for c in self.review_queue()
+            if c not in decided or decided[c].decision == "skipped"
+        ]
 
     def complete_match(self) -> None:
         self.require("match")
@@ -417,8 +451,13 @@ class Conversion:
             if d.decision == "accepted" and d.voter_id
         ]
         return pl.DataFrame(
-            rows, schema={"case_id": pl.Utf8, "voter_id": pl.Utf8,
-                          "score": pl.Float64, "decided_by": pl.Utf8},
+            rows,
+            schema={
+                "case_id": pl.Utf8,
+                "voter_id": pl.Utf8,
+                "score": pl.Float64,
+                "decided_by": pl.Utf8,
+            },
             orient="row",
         )
 
@@ -430,9 +469,14 @@ class Conversion:
             pl.col("voter_id").is_in(links["voter_id"].to_list())
         )
         request = exporting.ExportRequest(
-            out_dir=out_dir, targets=targets, cases=self.frame("cases"),
-            voters=voters, links=links, suppressed=self.suppressed(),
-            codebook=self.codebook, manifest=self.manifest(),
+            out_dir=out_dir,
+            targets=targets,
+            cases=self.frame("cases"),
+            voters=voters,
+            links=links,
+            suppressed=self.suppressed(),
+            codebook=self.codebook,
+            manifest=self.manifest(),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         written = exporting.write_exports(request)
@@ -450,21 +494,30 @@ class Conversion:
             "operator": session.operator,
             "attestations": session.attestations(),
             "inputs": {
-                role: {"file": rec.path.name, "sha256": rec.sha256, "rows": rec.rows,
-                       "layout": rec.layout}
+                role: {
+                    "file": rec.path.name,
+                    "sha256": rec.sha256,
+                    "rows": rec.rows,
+                    "layout": rec.layout,
+                }
                 for role, rec in session.files().items()
             },
-            "codebook": {"name": self.codebook.name, "version": self.codebook.version,
-                         "sha256": self.codebook.sha256},
+            "codebook": {
+                "name": self.codebook.name,
+                "version": self.codebook.version,
+                "sha256": self.codebook.sha256,
+            },
             "thresholds": {"accept": thresholds.accept, "review": thresholds.review},
             "counts": {
                 "cases": self.frame("cases").height,
                 "voters": self.frame("voters").height,
                 "suppressed": len(self.suppressed()),
-                "accepted_auto": sum(d.decision == "accepted" and d.by == "auto"
-                                     for d in decisions),
-                "accepted_by_operator": sum(d.decision == "accepted" and d.by != "auto"
-                                            for d in decisions),
+                "accepted_auto": sum(
+                    d.decision == "accepted" and d.by == "auto" for d in decisions
+                ),
+                "accepted_by_operator": sum(
+                    d.decision == "accepted" and d.by != "auto" for d in decisions
+                ),
                 "rejected": sum(d.decision == "rejected" for d in decisions),
                 "pending_review": len(self.pending()),
             },

@@ -20,8 +20,10 @@ def casetui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def attestations_file(tmp_path: Path) -> Path:
     text = (SAMPLES / "attestations.example.toml").read_text(encoding="utf-8")
-    text = text.replace('path = "codebooks/default.toml"',
-                        f'path = "{REPO / "codebooks" / "default.toml"}"')
+    text = text.replace(
+        'path = "codebooks/default.toml"',
+        f'path = "{REPO / "codebooks" / "default.toml"}"',
+    )
     path = tmp_path / "attest.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -25,7 +25,8 @@ def test_pipeline_and_session_never_import_textual() -> None:
     for part in HEADLESS:
         target = PACKAGE / part
         files += sorted(target.rglob("*.py")) if target.is_dir() else [target]
-    offenders = [str(f.relative_to(PACKAGE)) for f in files
-                 if "textual" in imported_modules(f)]
+    offenders = [
+        str(f.relative_to(PACKAGE)) for f in files if "textual" in imported_modules(f)
+    ]
     assert len(files) > 5
     assert offenders == []

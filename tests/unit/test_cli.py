@@ -15,12 +15,23 @@ runner = CliRunner()
 
 
 def run_samples(tmp_path: Path, attestations: Path, *extra: str):
-    return runner.invoke(app, [
-        "run", "--casework", str(SAMPLES / "casework_civicrm.csv"),
-        "--voters", str(SAMPLES / "voters_l2.csv"),
-        "--attestations", str(attestations), "--out", str(tmp_path / "out"),
-        "--session", "headless", *extra,
-    ])
+    return runner.invoke(
+        app,
+        [
+            "run",
+            "--casework",
+            str(SAMPLES / "casework_civicrm.csv"),
+            "--voters",
+            str(SAMPLES / "voters_l2.csv"),
+            "--attestations",
+            str(attestations),
+            "--out",
+            str(tmp_path / "out"),
+            "--session",
+            "headless",
+            *extra,
+        ],
+    )
 
 
 def test_version_and_help_list_the_commands() -> None:
@@ -30,10 +41,12 @@ def test_version_and_help_list_the_commands() -> None:
         assert command in help_text
 
 
-def test_incomplete_attestations_refuse_with_exit_2(tmp_path: Path,
-                                                    attestations_file: Path) -> None:
+def test_incomplete_attestations_refuse_with_exit_2(
+    tmp_path: Path, attestations_file: Path
+) -> None:
     text = attestations_file.read_text().replace(
-        "[campaign_resources]\nattested = true", "[campaign_resources]\nattested = false"
+        "[campaign_resources]\nattested = true",
+        "[campaign_resources]\nattested = false",
     )
     attestations_file.write_text(text)
     result = run_samples(tmp_path, attestations_file)
@@ -43,13 +56,23 @@ def test_incomplete_attestations_refuse_with_exit_2(tmp_path: Path,
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_casework_file_is_a_plain_message(tmp_path: Path,
-                                                  attestations_file: Path) -> None:
-    result = runner.invoke(app, [
-        "run", "--casework", str(tmp_path / "nope.csv"),
-        "--voters", str(SAMPLES / "voters_l2.csv"),
-        "--attestations", str(attestations_file), "--out", str(tmp_path / "out"),
-    ])
+def test_missing_casework_file_is_a_plain_message(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--casework",
+            str(tmp_path / "nope.csv"),
+            "--voters",
+            str(SAMPLES / "voters_l2.csv"),
+            "--attestations",
+            str(attestations_file),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert "nope.csv" in result.output
     assert "Traceback" not in result.output
@@ -63,8 +86,12 @@ def headless_run(tmp_path_factory: pytest.TempPathFactory):
     text = (SAMPLES / "attestations.example.toml").read_text()
     repo = SAMPLES.parent.parent
     attest = tmp / "attest.toml"
-    attest.write_text(text.replace('path = "codebooks/default.toml"',
-                                   f'path = "{repo / "codebooks" / "default.toml"}"'))
+    attest.write_text(
+        text.replace(
+            'path = "codebooks/default.toml"',
+            f'path = "{repo / "codebooks" / "default.toml"}"',
+        )
+    )
     result = run_samples(tmp, attest)
     yield tmp, result
     mp.undo()
@@ -90,7 +117,8 @@ def test_headless_run_writes_every_target_and_a_manifest(headless_run) -> None:
 def test_headless_exports_hold_no_suppressed_or_unmatched_case(headless_run) -> None:
     tmp, _ = headless_run
     plain = next((tmp / "out").glob("*plain*.csv"), None) or next(
-        p for p in (tmp / "out").glob("*.csv") if "case_id" in p.read_text()[:200])
+        p for p in (tmp / "out").glob("*.csv") if "case_id" in p.read_text()[:200]
+    )
     exported = {row["case_id"] for row in read_csv(plain)}
     cases = {row["case_id"]: row for row in read_csv(SAMPLES / "casework_civicrm.csv")}
     assert exported
