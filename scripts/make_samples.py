@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
 import sys
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -95,6 +97,7 @@ CITIES = {
     ),
 }
 AREA_CODES = ["617", "857", "781", "339"]
+MORE_AREA_CODES = ["978", "351", "508", "774", "413"]  # drawn once the first run out
 LONG = {
     "St": "Street", "Ave": "Avenue", "Rd": "Road", "Pkwy": "Parkway",
     "N": "North", "S": "South", "E": "East", "W": "West",
@@ -206,14 +209,12 @@ class Samples:
         self.nicknamer = NickNamer()
         self.free: list[Address] = []
         self.used: set[tuple[str, str]] = set()
-        pool = [f"{area}555{n:04d}" for area in AREA_CODES for n in range(10000)]
-        self.rng.shuffle(pool)
-        self.phones = iter(pool)
+        self.phones = phone_numbers(self.rng, seed)
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
-    def pick(self, weights: dict[str, float]) -> str:
+    def pick(self, weights: Mapping[str, float]) -> str:
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     # people
@@ -251,8 +252,8 @@ class Samples:
         middle = self.first(sex) if self.chance(0.8) else ""
         p = Person(self.first(sex), middle, last or self.last(), "", sex, dob, home)
         p.voter_first = p.first
-        p.landline = next(self.phones) if self.chance(0.35) else ""
-        p.cell = next(self.phones) if self.chance(0.55) else ""
+        p.landline = next(self.phones, "") if self.chance(0.35) else ""
+        p.cell = next(self.phones, "") if self.chance(0.55) else ""
         return p
 
     # addresses
@@ -386,7 +387,7 @@ class Samples:
         home = p.case_home or p.home
         street, line2 = self.case_street(home)
         zip5 = home.zip5.lstrip("0") if self.chance(0.02) else home.zip5
-        phones = [x for x in (p.cell, p.landline) if x] or [next(self.phones)]
+        phones = [x for x in (p.cell, p.landline) if x] or [next(self.phones, "")]
         email = ""
         if self.chance(0.5):
             sep = self.rng.choice([".", "", "_"])
@@ -438,7 +439,9 @@ class Samples:
         second case, in another category), and the truth row for each."""
         names = list(CATEGORIES)
         weights = [CATEGORIES[name][0] for name in names]
-        contact_ids = self.rng.sample(range(1000, 100000), len(people))
+        contact_ids = self.rng.sample(
+            range(1000, max(10**5, 2 * len(people))), len(people)
+        )
         returning = set(self.rng.sample(range(len(people)), n - len(people)))
         drafts = []
         for i, (p, contact_id) in enumerate(zip(people, contact_ids, strict=True)):
@@ -485,6 +488,22 @@ SHOUTED = {"first_name", "middle_name", "last_name", "street_address",
            "supplemental_address_1", "city"}  # fmt: skip
 
 
+def phone_numbers(rng: random.Random, seed: int) -> Iterator[str]:
+    """Unique ten-digit numbers, all in the fictional 555 exchange: 40,000 from
+    Boston-area codes, then 50,000 more from the rest of the state. After that
+    there are none, and people generated later have no phone (about 100,000
+    voters in)."""
+    pool = [f"{area}555{n:04d}" for area in AREA_CODES for n in range(10000)]
+    rng.shuffle(pool)  # now, not on the first draw: the sequence depends on it
+
+    def more() -> Iterator[str]:
+        rest = [f"{a}555{n:04d}" for a in MORE_AREA_CODES for n in range(10000)]
+        random.Random(seed).shuffle(rest)
+        yield from rest
+
+    return itertools.chain(pool, more())
+
+
 def flag(value: bool) -> str:
     return "1" if value else "0"
 
@@ -518,6 +537,8 @@ def generate(
     """Return (case rows, voter rows, truth rows), each a list of dicts keyed by
     CASE_HEADER, VOTER_HEADER and TRUTH_HEADER. Exactly `n_cases` cases, about
     10% of them a person's second case."""
+    if n_voters > 900_000:
+        raise SystemExit("at most 900,000 voters: LALVOTERIDs here have six digits")
     codebook = load_codebook(CODEBOOK)
     unknown = [name for name in CATEGORIES if codebook.category(name) is None]
     if unknown:
