@@ -87,15 +87,24 @@ def match(
     stage("score", 0.85)
 
     home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")
-    candidates = scored.with_columns(
-        pl.col("weight")
-        .rank("ordinal", descending=True)
-        .over("case_id")
-        .cast(pl.Int32)
-        .alias("rank"),
-        home.alias("home"),
-    ).sort("case_id", "rank")
-    assignment = assign(normal_cases, candidates, thresholds.accept, thresholds.review)
+    # Narrow before sorting: the scored frame carries both sides' fields.
+    candidates = (
+        scored.select(
+            *[c for c in CANDIDATE_COLUMNS if c != "rank"], home.alias("home")
+        )
+        .sort(["case_id", "weight"], descending=[False, True])
+        .with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("case_id").alias("rank")
+        )
+    )
+    assignment = assign(
+        normal_cases,
+        candidates.filter(
+            (pl.col("score") >= thresholds.review) | (pl.col("rank") == 1)
+        ),
+        thresholds.accept,
+        thresholds.review,
+    )
     stage("assign", 1.0)
 
     stats["cases"] = cases.height
