@@ -409,7 +409,7 @@ class Conversion:
         band_row = self.frame("assignment").filter(pl.col("case_id") == case_id)
         band = band_row["band"][0] if band_row.height else "reject"
         reasons = (band_row["reasons"][0] or "").split(",") if band_row.height else []
-        decision = self.session.decisions().get(case_id)
+        decision = self.session.decision(case_id)
         return PairView(case, candidates, decision, band, [r for r in reasons if r])
 
     def decide(self, case_id: str, voter_id: str | None, decision: str) -> Decision:
@@ -419,11 +419,9 @@ class Conversion:
     def claimed_by(self, voter_id: str, except_case: str) -> list[str]:
         """Other cases whose accepted match is this voter."""
         return [
-            d.case_id
-            for d in self.session.decisions().values()
-            if d.voter_id == voter_id
-            and d.decision == "accepted"
-            and d.case_id != except_case
+            case_id
+            for case_id in self.session.accepted_for_voter(voter_id)
+            if case_id != except_case
         ]
 
     def pending(self) -> list[str]:

@@ -34,6 +34,7 @@ CREATE INDEX decisions_case ON decisions (case_id, seq);
 CREATE INDEX decisions_batch ON decisions (batch);
 CREATE INDEX decisions_redo ON decisions (batch) WHERE undone = 1;
 CREATE INDEX decisions_undo ON decisions (seq) WHERE undone = 0 AND by <> 'auto';
+CREATE INDEX decisions_voter ON decisions (voter_id);
 CREATE TABLE exports (seq INTEGER PRIMARY KEY, target TEXT NOT NULL,
     path TEXT NOT NULL, rows INTEGER, sha256 TEXT, at TEXT NOT NULL);
 """
@@ -123,4 +124,7 @@ def connect(db: Path, session_id: str) -> sqlite3.Connection:
             f"{version}; this one reads up to {SCHEMA_VERSION}). Upgrade casetui "
             "to open it.",
         )
+    # Sessions made before the voter index existed get it on first open; the
+    # claimed-voter check on every accept relies on it.
+    conn.execute("CREATE INDEX IF NOT EXISTS decisions_voter ON decisions (voter_id)")
     return conn

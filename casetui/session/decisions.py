@@ -94,3 +94,24 @@ def latest(c: sqlite3.Connection) -> dict[str, Decision]:
     50,000 decisions: call it once per screen, not per keypress)."""
     rows = c.execute(f"SELECT {_COLS} FROM decisions WHERE undone = 0 ORDER BY seq")
     return {row[1]: _decision(row) for row in rows}
+
+
+def latest_for(c: sqlite3.Connection, case_id: str) -> Decision | None:
+    """Return one case's latest decision that is not undone (a keypress's worth)."""
+    row = c.execute(
+        f"SELECT {_COLS} FROM decisions WHERE case_id = ? AND undone = 0"
+        " ORDER BY seq DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    return _decision(row) if row else None
+
+
+def accepted_for_voter(c: sqlite3.Connection, voter_id: str) -> list[str]:
+    """Return the cases whose latest decision accepts this voter."""
+    rows = c.execute(
+        "SELECT d.case_id FROM decisions d WHERE d.voter_id = ? AND d.undone = 0"
+        " AND d.decision = 'accepted' AND d.seq = (SELECT max(seq) FROM decisions"
+        " WHERE case_id = d.case_id AND undone = 0)",
+        (voter_id,),
+    )
+    return [case_id for (case_id,) in rows]

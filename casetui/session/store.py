@@ -427,6 +427,16 @@ class Session:
         with self._lock:
             return decisions_db.latest(self._conn)
 
+    def decision(self, case_id: str) -> Decision | None:
+        """Return one case's latest decision, or None (fast: one indexed query)."""
+        with self._lock:
+            return decisions_db.latest_for(self._conn, case_id)
+
+    def accepted_for_voter(self, voter_id: str) -> list[str]:
+        """Return the cases whose latest decision accepts this voter."""
+        with self._lock:
+            return decisions_db.accepted_for_voter(self._conn, voter_id)
+
     def set_cursor(self, case_id: str | None) -> None:
         """Remember where the operator was in the review (not audited)."""
         with self._lock:
