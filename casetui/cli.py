@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -184,9 +185,17 @@ def sessions() -> None:
     if not infos:
         out.print("No sessions yet. Start one with `casetui demo` or `casetui tui`.")
         return
-    table = Table("id", "name", "step", "operator", "updated")
+    # The id is what `tui --session` and `purge` take: it is never cut short, so
+    # it can be copied from a narrow terminal.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", overflow="fold")
+    table.add_column("step")
+    table.add_column("operator", overflow="fold")
+    table.add_column("updated", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=22)
     for info in infos:
-        table.add_row(info.id, info.name, info.step, info.operator or "", info.updated)
+        updated = info.updated[:16].replace("T", " ")
+        table.add_row(info.name, info.step, info.operator or "", updated, info.id)
     out.print(table)
 
 

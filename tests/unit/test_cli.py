@@ -127,3 +127,13 @@ def test_headless_exports_hold_no_suppressed_or_unmatched_case(headless_run) -> 
         assert row["is_deceased"] != "1"
         assert row["case_outcome"] not in ("Denied", "Hostile", "Unresolved")
     assert all(row["voter_id"] for row in read_csv(plain))
+
+
+def test_sessions_shows_each_id_whole_on_a_narrow_terminal() -> None:
+    from casetui.session.store import Session
+
+    made = Session.create("a-rather-long-session-name-for-a-narrow-screen")
+    made.close()
+    result = CliRunner().invoke(app, ["sessions"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert made.id in result.output
