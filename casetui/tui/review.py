@@ -328,6 +328,11 @@ class ReviewScreen(Screen[None]):
     # -- deciding ----------------------------------------------------------------------
 
     def _decide(self, case_id: str, voter_id: str | None, decision: str) -> bool:
+        standing = self.decisions.get(case_id)
+        if standing and (standing.decision, standing.voter_id) == (decision, voter_id):
+            # Pressing the same key again only moves on: a duplicate would make
+            # the next undo look as if it did nothing.
+            return True
         try:
             self.decisions[case_id] = self.conversion.decide(
                 case_id, voter_id, decision
@@ -408,7 +413,7 @@ class ReviewScreen(Screen[None]):
         if changed is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
             return
-        latest = session.decisions().get(changed.case_id)
+        latest = session.decision(changed.case_id)
         if latest is None:
             self.decisions.pop(changed.case_id, None)
         else:

@@ -188,6 +188,21 @@ async def test_reject_undo_and_redo_walk_back_to_the_case(matched):
         assert stored(matched)["C-1"] == (None, "rejected")
 
 
+async def test_repeating_a_decision_moves_on_and_one_undo_takes_it_back(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "p")
+        assert app.screen.case_id == "C-1"
+        await pilot.press("r")
+        assert app.screen.case_id == "C-2"
+
+        await pilot.press("u")
+        assert app.screen.case_id == "C-1"
+        assert "C-1" not in stored(matched)
+        assert "undecided" in str(app.screen.query_one("#review-case").render())
+
+
 async def test_accepting_a_claimed_voter_asks_which_case_keeps_it(matched):
     app = make_app(matched)
     async with app.run_test(size=(100, 30)) as pilot:
