@@ -51,7 +51,7 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "The suppression list is set",
         "People who asked not to be contacted, and categories that must never move, "
         "are removed before matching; the list must be current.",
-        (("source", "Opt-out list file, or 'none'"),),
+        (("source", "Opt-out list file or 'none'"),),
     ),
     ChecklistItem(
         "opt_in_plan",
