@@ -175,6 +175,32 @@ def run(
     )
 
 
+@app.command("match")
+@plain_errors
+def match_command(
+    casework: Annotated[Path, typer.Argument(help="The casework export.")],
+    voters: Annotated[Path, typer.Argument(help="The voter file.")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Pairs file to write (.csv or .parquet).")
+    ],
+    casework_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
+    voter_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
+) -> None:
+    """Match a casework file to a voter file and write every scored pair: case id,
+    voter id, score, rank, band and the one-to-one assignment. No session, no
+    export: for data teams and benchmarks."""
+    from casetui.headless import match_files
+
+    match_files(
+        casework=casework,
+        voters=voters,
+        out=out_file,
+        casework_layout=casework_layout,
+        voter_layout=voter_layout,
+        console=out,
+    )
+
+
 @app.command()
 @plain_errors
 def sessions() -> None:

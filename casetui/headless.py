@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -9,7 +10,10 @@ from rich.console import Console
 
 from casetui.checklist import read_attestations_file
 from casetui.errors import InputError
-from casetui.pipeline.export import TARGETS
+from casetui.pipeline.export import TARGETS, write_private
+from casetui.pipeline.ingest import read_table
+from casetui.pipeline.layouts import apply_layout, check_unique_cases, choose_layout
+from casetui.pipeline.match import MatchResult, match, pair_table
 from casetui.session.store import Session
 from casetui.workflow import Conversion
 
@@ -86,3 +90,47 @@ def run_headless(
         )
     console.print(f"done in {time.perf_counter() - started:.1f} s")
     return conversion
+
+
+def match_files(
+    *,
+    casework: Path,
+    voters: Path,
+    out: Path,
+    casework_layout: str | None,
+    voter_layout: str | None,
+    console: Console,
+) -> MatchResult:
+    """Match two files without a session and write every scored pair to `out`
+    (CSV, or Parquet when the name ends in .parquet); return the result.
+
+    The file holds ids, scores, bands and reasons only, never a name or an
+    address. Raises InputError or LayoutError for files that cannot be read."""
+    started = time.perf_counter()
+    frames = {}
+    for kind, path, forced in (
+        ("casework", casework, casework_layout),
+        ("voter", voters, voter_layout),
+    ):
+        table = read_table(path)
+        layout = choose_layout(table.frame.columns, kind, forced, path)
+        frames[kind] = apply_layout(table.frame, layout, path)
+        console.print(f"{kind}: {frames[kind].height:,} rows, layout {layout.name}")
+    check_unique_cases(frames["casework"], casework)
+
+    result = match(frames["casework"], frames["voter"])
+    pairs = pair_table(result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".parquet":
+        buffer = io.BytesIO()
+        pairs.write_parquet(buffer)
+        write_private(out, buffer.getvalue())
+    else:
+        write_private(out, pairs.write_csv().encode())
+    stats = result.stats
+    console.print(
+        f"match: {stats['band_accept']:,} accepted, {stats['band_review']:,} for "
+        f"review, {stats['band_reject']:,} no match; {pairs.height:,} pairs written "
+        f"to {out} in {time.perf_counter() - started:.1f} s"
+    )
+    return result

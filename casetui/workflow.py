@@ -18,11 +18,17 @@ import polars as pl
 
 from casetui import __version__
 from casetui.checklist import CHECKLIST, ITEMS, missing_fields
-from casetui.errors import GateError, InputError
+from casetui.errors import GateError
 from casetui.pipeline import export as exporting
 from casetui.pipeline.codebook import Codebook, load_codebook
 from casetui.pipeline.ingest import read_table
-from casetui.pipeline.layouts import Layout, all_layouts, apply_layout, detect_layout
+from casetui.pipeline.layouts import (
+    Layout,
+    apply_layout,
+    check_unique_cases,
+    choose_layout,
+    detect_layout,
+)
 from casetui.pipeline.match import MatchResult, Thresholds, match
 from casetui.pipeline.scrub import ScrubReport, scrub
 from casetui.pipeline.suppress import RULES, find_suppressions, suppressed_case_ids
@@ -193,13 +199,13 @@ class Conversion:
         kind = ROLES[role]
         table = read_table(path)
         if layout is None:
-            layout = self._layout(table.frame.columns, kind, layout_name, path)
+            layout = choose_layout(table.frame.columns, kind, layout_name, path)
         frame = apply_layout(table.frame, layout, path)
 
         report = None
         if role == "casework":
             frame, report = scrub(frame)
-            self._check_unique_cases(frame, path)
+            check_unique_cases(frame, path)
         name = "cases" if role == "casework" else "voters"
         self.session.write_frame(name, frame)
         self._frames[name] = frame
@@ -217,34 +223,6 @@ class Conversion:
         self.session.reopen_step("suppression")
         log.info("loaded %s file: %d rows, layout %s", role, frame.height, layout.name)
         return LoadedFile(role, path, layout.name, frame.height, table.notes, report)
-
-    def _layout(
-        self, headers: list[str], kind: str, name: str | None, path: Path
-    ) -> Layout:
-        if name:
-            for layout in all_layouts(kind):
-                if layout.name == name:
-                    return layout
-            raise InputError("Unknown layout", f"No {kind} layout is named {name!r}.")
-        layout, score = detect_layout(list(headers), kind)
-        if layout is None:
-            raise InputError(
-                "Layout not recognised",
-                f"{path.name}: its columns match no known {kind} layout. Map the "
-                "columns in the wizard's file step and save the mapping as a layout, "
-                "then pass --casework-layout/--voter-layout with its name.",
-            )
-        return layout
-
-    @staticmethod
-    def _check_unique_cases(cases: pl.DataFrame, path: Path) -> None:
-        dupes = cases.filter(pl.col("case_id").is_duplicated())["case_id"]
-        if dupes.len():
-            raise InputError(
-                "Duplicate case ids",
-                f"{path.name}: {dupes.n_unique()} case ids appear more than once "
-                f"(first: {dupes[0]}). Each row must be one case.",
-            )
 
     def complete_files(self) -> None:
         files = self.session.files()

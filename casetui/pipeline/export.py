@@ -206,7 +206,7 @@ _BUILDERS = {
 }
 
 
-def _write_private(path: Path, data: bytes) -> str:
+def write_private(path: Path, data: bytes) -> str:
     """Write `data` to `path` with mode 0600 (atomically) and return its sha256."""
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -243,7 +243,7 @@ def write_exports(req: ExportRequest) -> list[Path]:
         frame = _BUILDERS[target](links, req.voters)
         path = req.out_dir / FILE_NAMES[target]
         try:
-            digest = _write_private(path, frame.write_csv().encode("utf-8"))
+            digest = write_private(path, frame.write_csv().encode("utf-8"))
         except OSError as exc:
             raise InputError(
                 "Cannot write exports",
@@ -261,6 +261,6 @@ def write_exports(req: ExportRequest) -> list[Path]:
         "exports": outputs,
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-    _write_private(req.out_dir / MANIFEST, text.encode("utf-8"))
+    write_private(req.out_dir / MANIFEST, text.encode("utf-8"))
     written.append(req.out_dir / MANIFEST)
     return written

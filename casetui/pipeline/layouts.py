@@ -20,7 +20,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from casetui import paths
-from casetui.errors import LayoutError, where
+from casetui.errors import InputError, LayoutError, where
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,42 @@ def detect_layout(headers: list[str], kind: str) -> tuple[Layout | None, float]:
     if best_score < DETECT_THRESHOLD:
         return None, best_score
     return best, best_score
+
+
+def choose_layout(
+    headers: list[str], kind: str, name: str | None, source: Path
+) -> Layout:
+    """Return the layout called `name`, or the one the headers fit best.
+
+    Raises InputError when no layout has that name or none fits."""
+    if name:
+        for layout in all_layouts(kind):
+            if layout.name == name:
+                return layout
+        known = ", ".join(layout.name for layout in all_layouts(kind))
+        raise InputError(
+            "Unknown layout", f"No {kind} layout is named {name!r} (known: {known})."
+        )
+    layout, _ = detect_layout(list(headers), kind)
+    if layout is None:
+        raise InputError(
+            "Layout not recognised",
+            f"{source.name}: its columns match no known {kind} layout. Map the "
+            "columns in the wizard's file step and save the mapping as a layout, "
+            "then pass --casework-layout/--voter-layout with its name.",
+        )
+    return layout
+
+
+def check_unique_cases(cases: pl.DataFrame, source: Path) -> None:
+    """Raise InputError when a case id appears on more than one row."""
+    dupes = cases.filter(pl.col("case_id").is_duplicated())["case_id"]
+    if dupes.len():
+        raise InputError(
+            "Duplicate case ids",
+            f"{source.name}: {dupes.n_unique()} case ids appear more than once "
+            f"(first: {dupes[0]}). Each row must be one case.",
+        )
 
 
 def _text(name: str) -> pl.Expr:

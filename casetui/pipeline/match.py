@@ -120,3 +120,24 @@ def match(
         stats["band_review"],
     )
     return MatchResult(candidates.select(CANDIDATE_COLUMNS), assignment, stats)
+
+
+def pair_table(result: MatchResult) -> pl.DataFrame:
+    """Return every scored pair with its case's band and `assigned` (true on the
+    pair that is the case's one-to-one assignment): ids, scores and reasons only."""
+    chosen = result.assignment.select(
+        "case_id", pl.col("voter_id").alias("chosen"), "band"
+    )
+    return (
+        result.candidates.join(chosen, on="case_id", how="left")
+        .select(
+            "case_id",
+            "voter_id",
+            "score",
+            "rank",
+            "band",
+            (pl.col("voter_id") == pl.col("chosen")).fill_null(False).alias("assigned"),
+            "reasons",
+        )
+        .sort("case_id", "rank")
+    )

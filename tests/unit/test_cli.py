@@ -137,3 +137,53 @@ def test_sessions_shows_each_id_whole_on_a_narrow_terminal() -> None:
     result = CliRunner().invoke(app, ["sessions"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     assert made.id in result.output
+
+
+def test_match_writes_scored_pairs_with_one_assignment_per_case(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "pairs.csv"
+    result = runner.invoke(
+        app,
+        [
+            "match",
+            str(SAMPLES / "casework_civicrm.csv"),
+            str(SAMPLES / "voters_l2.csv"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == [
+        "case_id", "voter_id", "score", "rank", "band", "assigned", "reasons",
+    ]  # fmt: skip
+    assigned = [r["case_id"] for r in rows if r["assigned"] == "true"]
+    assert len(assigned) == len(set(assigned)) > 250
+    truth = dict(csv.reader((SAMPLES / "truth.csv").open()))
+    accepted = [r for r in rows if r["assigned"] == "true" and r["band"] == "accept"]
+    right = sum(truth[r["case_id"]] == r["voter_id"] for r in accepted)
+    assert right / len(accepted) >= 0.995
+    # ids and scores only: no name from the casework reaches the file
+    text = out.read_text()
+    assert "Schultz" not in text and "Windsor" not in text
+    assert out.stat().st_mode & 0o077 == 0
+
+
+def test_match_with_an_unknown_layout_names_the_known_ones(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "match",
+            str(SAMPLES / "casework_civicrm.csv"),
+            str(SAMPLES / "voters_l2.csv"),
+            "--out",
+            str(tmp_path / "pairs.csv"),
+            "--voter-layout",
+            "florida",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "No voter layout is named 'florida'" in result.output
+    assert "l2" in result.output and "Traceback" not in result.output
