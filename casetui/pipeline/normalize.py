@@ -113,61 +113,75 @@ def _name(col: str) -> pl.Expr:
     return _squash(folded.str.replace_all(r"[^a-z0-9 ]", " "))
 
 
-def _name_exprs() -> list[pl.Expr]:
+def _derived() -> dict[str, list[pl.Expr]]:
+    """Per raw column, the normalized columns that depend on it alone. They are
+    computed once per distinct value: a voter file repeats its first names,
+    surnames, streets and cities thousands of times. Names starting with "_" are
+    parts the final select combines."""
     first = _name("first_name").str.replace(_SUFFIX_AT_END, "")
     last_raw = _name("last_name")
-    suffix_in_last = last_raw.str.extract(r"\s(" + "|".join(_SUFFIXES) + r")$", 1)
     last = last_raw.str.replace(_SUFFIX_AT_END, "")
-    middle = _name("middle_name").str.replace_all(" ", "")
-    suffix = _name("name_suffix").str.replace_all(" ", "")
     parts = last.str.split(" ").list.eval(
         pl.element().filter(~pl.element().is_in(_PARTICLES))
     )
-    return [
-        _null_if_empty(first.str.replace_all(" ", "")).alias("first"),
-        _null_if_empty(first.str.split(" ").list.first()).alias("first_tok"),
-        _null_if_empty(middle).alias("middle"),
-        _null_if_empty(middle.str.slice(0, 1)).alias("middle_init"),
-        _null_if_empty(last.str.replace_all(" ", "")).alias("last"),
-        parts.list.first().alias("last_p1"),
-        parts.list.last().alias("last_p2"),
-        pl.coalesce(suffix, suffix_in_last)
-        .replace_strict(_SUFFIXES, default=None)
-        .alias("suffix"),
-    ]
+    middle = _name("middle_name").str.replace_all(" ", "")
 
-
-def _address_exprs() -> list[pl.Expr]:
     line = _squash(_fold(pl.col("street")).str.replace_all(r"[^a-z0-9#\- ]", " "))
     line = line.str.replace_all(r"#\s*", " #")
-    unit_in_line = line.str.extract(_UNIT_IN_STREET, 1)
-    line = line.str.replace(_UNIT_IN_STREET, "")
-    unit_col = _squash(_fold(pl.col("unit")).str.replace_all(r"[^a-z0-9# -]", " "))
-    unit_col = unit_col.str.replace(r"^" + _UNIT_DESIGNATOR + r"\s*", "")
-    unit = pl.coalesce(_null_if_empty(unit_col), unit_in_line).str.replace_all(" ", "")
-    unit = unit.str.replace(r"^0+([0-9])", "$1")
-    house = line.str.extract(r"^(\d+[a-z]?)\b", 1)
-    rest = line.str.replace(r"^\d+[a-z]?(?:-\d+[a-z]?)?\s*", "")
-    rest = _squash(rest.str.replace_all("-", " "))
+    rest = line.str.replace(_UNIT_IN_STREET, "")
+    house = rest.str.extract(r"^(\d+[a-z]?)\b", 1)
+    rest = rest.str.replace(r"^\d+[a-z]?(?:-\d+[a-z]?)?\s*", "")
     street_name = (
-        rest.str.split(" ")
+        _squash(rest.str.replace_all("-", " "))
+        .str.split(" ")
         .list.eval(pl.element().replace(_STREET_WORDS))
         .list.join(" ")
     )
+    unit_col = _squash(_fold(pl.col("unit")).str.replace_all(r"[^a-z0-9# -]", " "))
+    unit_col = unit_col.str.replace(r"^" + _UNIT_DESIGNATOR + r"\s*", "")
     city = _squash(_fold(pl.col("city")).str.replace_all(r"[^a-z ]", " "))
+    return {
+        "first_name": [
+            _null_if_empty(first.str.replace_all(" ", "")).alias("first"),
+            _null_if_empty(first.str.split(" ").list.first()).alias("first_tok"),
+        ],
+        "middle_name": [
+            _null_if_empty(middle).alias("middle"),
+            _null_if_empty(middle.str.slice(0, 1)).alias("middle_init"),
+        ],
+        "last_name": [
+            _null_if_empty(last.str.replace_all(" ", "")).alias("last"),
+            parts.list.first().alias("last_p1"),
+            parts.list.last().alias("last_p2"),
+            last_raw.str.extract(r"\s(" + "|".join(_SUFFIXES) + r")$", 1).alias(
+                "_suffix_in_last"
+            ),
+        ],
+        "name_suffix": [_name("name_suffix").str.replace_all(" ", "").alias("_suffix")],
+        "street": [
+            _null_if_empty(house).alias("house"),
+            _null_if_empty(street_name).alias("street_name"),
+            _unit_form(line.str.extract(_UNIT_IN_STREET, 1)).alias("_unit_in_line"),
+        ],
+        "unit": [_unit_form(_null_if_empty(unit_col)).alias("_unit")],
+        "city": [_null_if_empty(city).alias("_city")],
+        "birth_year": [
+            pl.col("birth_year")
+            .str.extract(r"((?:19|20)\d\d)", 1)
+            .cast(pl.Int32)
+            .alias("_birth_year")
+        ],
+    }
+
+
+def _unit_form(unit: pl.Expr) -> pl.Expr:
+    return unit.str.replace_all(" ", "").str.replace(r"^0+([0-9])", "$1")
+
+
+def _combined() -> list[pl.Expr]:
+    """The normalized columns that need more than one raw column, or none worth
+    computing per distinct value (phones and emails are nearly all distinct)."""
     zip_digits = pl.col("zip5").str.replace_all(r"[^0-9]", "").str.slice(0, 5)
-    # Spreadsheets drop the leading zero of New England ZIP codes.
-    zip5 = pl.when(zip_digits.str.len_chars() >= 3).then(zip_digits.str.zfill(5))
-    return [
-        _null_if_empty(house).alias("house"),
-        _null_if_empty(street_name).alias("street_name"),
-        _null_if_empty(unit).alias("unit"),
-        _null_if_empty(city).alias("city"),
-        zip5.alias("zip5"),
-    ]
-
-
-def _contact_exprs() -> list[pl.Expr]:
     digits = pl.col("phone").str.replace_all(r"[^0-9]", "")
     digits = (
         pl.when((digits.str.len_chars() == 11) & digits.str.starts_with("1"))
@@ -175,13 +189,21 @@ def _contact_exprs() -> list[pl.Expr]:
         .otherwise(digits)
     )
     email = pl.col("email").str.strip_chars().str.to_lowercase()
-    year = pl.col("birth_year").str.extract(r"((?:19|20)\d\d)", 1).cast(pl.Int32)
     return [
+        pl.coalesce("_suffix", "_suffix_in_last")
+        .replace_strict(_SUFFIXES, default=None)
+        .alias("suffix"),
+        pl.coalesce("_unit", "_unit_in_line").alias("unit"),
+        pl.col("_city").alias("city"),
+        # Spreadsheets drop the leading zero of New England ZIP codes.
+        pl.when(zip_digits.str.len_chars() >= 3)
+        .then(zip_digits.str.zfill(5))
+        .alias("zip5"),
         pl.when(digits.str.len_chars() == 10).then(digits).alias("phone"),
         pl.when(email.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"))
         .then(email)
         .alias("email"),
-        year.alias("birth_year"),
+        pl.col("_birth_year").alias("birth_year"),
     ]
 
 
@@ -193,12 +215,18 @@ def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
     )
     if "dob" in names:
         frame = frame.with_columns(pl.coalesce("birth_year", "dob").alias("birth_year"))
-    return frame.select(
-        pl.col(id_col).cast(pl.Utf8),
-        *_name_exprs(),
-        *_address_exprs(),
-        *_contact_exprs(),
-    )
+    raw = frame.select(pl.col(id_col).cast(pl.Utf8), *INPUT_FIELDS).collect()
+    # One narrow join per raw column and a horizontal stack: joining the whole
+    # frame eight times would copy every column eight times.
+    lookups = []
+    for source, exprs in _derived().items():
+        values = raw.lazy().select(source).unique().with_columns(exprs)
+        looked_up = raw.lazy().select(source).join(
+            values, on=source, how="left", nulls_equal=True, maintain_order="left"
+        )
+        lookups.append(looked_up.drop(source))
+    whole = pl.concat([raw, *pl.collect_all(lookups)], how="horizontal")
+    return whole.lazy().with_columns(_combined()).select(id_col, *NORMALIZED)
 
 
 def _ascii_fold(text: str) -> str:
