@@ -52,14 +52,23 @@ def _tf(count: pl.Expr, total: int, m: float) -> pl.Expr:
 
 
 def _similar(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
-    """Jaro-Winkler similarity of two text columns, element-wise."""
+    """Jaro-Winkler similarity of two text columns, element-wise. Each distinct
+    pair of values is compared once: blocks repeat the same names many times."""
+    both = pairs.select(pl.col(left).fill_null(""), pl.col(right).fill_null(""))
+    distinct = both.unique()
     sims = cpdist(
-        pairs[left].fill_null("").to_list(),
-        pairs[right].fill_null("").to_list(),
+        distinct[left].to_list(),
+        distinct[right].to_list(),
         scorer=JaroWinkler.normalized_similarity,
         workers=-1,
     )
-    return pl.Series(f"sim_{left}", sims, dtype=pl.Float64)
+    looked_up = both.join(
+        distinct.with_columns(pl.Series("sim", sims, dtype=pl.Float64)),
+        on=[left, right],
+        how="left",
+        maintain_order="left",
+    )
+    return looked_up["sim"].alias(f"sim_{left}")
 
 
 def frequencies(voters: pl.DataFrame) -> dict[str, pl.DataFrame]:
