@@ -79,17 +79,26 @@ def candidate_pairs(
         big = sizes.filter(pl.col("len") > cap)
         right = right.join(big.select(voter_cols), on=voter_cols, how="anti")
         pairs = left.join(right, on=voter_cols).select(
-            "case_id", "voter_id", pl.lit(name).alias("pass")
+            "case_id", "voter_id", pl.lit(1 << len(found), pl.UInt16).alias("mask")
         )
         pairs = pairs.unique(subset=["case_id", "voter_id"])
         stats[f"pairs_{name}"] = pairs.height
         stats[f"capped_{name}"] = big.height
         found.append(pairs)
-    union = (
-        pl.concat(found)
-        .group_by("case_id", "voter_id")
-        .agg(pl.col("pass").sort().str.join(",").alias("passes"))
-        .sort("case_id", "voter_id")
+    # Each pass contributes one bit, so the union is a sum per pair; the names
+    # are spelt out once per distinct set of passes, not once per pair.
+    union = pl.concat(found).group_by("case_id", "voter_id").agg(pl.col("mask").sum())
+    masks = union["mask"].unique().to_list()
+    names = list(PASSES)
+    spelt = [
+        ",".join(sorted(n for i, n in enumerate(names) if m & (1 << i))) for m in masks
+    ]
+    union = union.select(
+        "case_id",
+        "voter_id",
+        pl.col("mask")
+        .replace_strict(masks, spelt, return_dtype=pl.Utf8)
+        .alias("passes"),
     )
     stats["pairs_total"] = union.height
     return union, stats

@@ -92,7 +92,7 @@ def match(
         scored.select(
             *[c for c in CANDIDATE_COLUMNS if c != "rank"], home.alias("home")
         )
-        .sort(["case_id", "weight"], descending=[False, True])
+        .sort(["case_id", "weight", "voter_id"], descending=[False, True, False])
         .with_columns(
             pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("case_id").alias("rank")
         )

@@ -221,8 +221,12 @@ def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
     lookups = []
     for source, exprs in _derived().items():
         values = raw.lazy().select(source).unique().with_columns(exprs)
-        looked_up = raw.lazy().select(source).join(
-            values, on=source, how="left", nulls_equal=True, maintain_order="left"
+        looked_up = (
+            raw.lazy()
+            .select(source)
+            .join(
+                values, on=source, how="left", nulls_equal=True, maintain_order="left"
+            )
         )
         lookups.append(looked_up.drop(source))
     whole = pl.concat([raw, *pl.collect_all(lookups)], how="horizontal")
