@@ -232,17 +232,22 @@ def purge(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
 ) -> None:
     """Delete a session's data (its database, derived tables and audit log)."""
+    from casetui.errors import SessionError
     from casetui.session.store import Session
 
-    opened = Session.open(session)
-    path, name = opened.path, opened.name
-    opened.close()
+    path = Session.locate(session)
+    try:
+        with Session.open(path.name) as opened:
+            name = opened.name
+    except SessionError:
+        name = path.name  # damaged: its data must still be removable
     files = [p for p in path.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     if not yes and not typer.confirm(
         f"Remove session {name} ({len(files)} files, {size:,} bytes)?"
     ):
-        raise typer.Exit(1)
+        out.print("Nothing removed.")
+        return
     shutil.rmtree(path)
     out.print(f"Removed session {name}: {len(files)} files, {size:,} bytes.")
 

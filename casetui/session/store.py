@@ -94,24 +94,33 @@ class Session:
         """Open a session by id, unique id prefix or name.
 
         Raises SessionError when none or several match, or the file is damaged."""
-        root = sessions_dir()
-        folder = root / id_or_name
-        if Path(id_or_name).name != id_or_name or not (folder / DB_NAME).is_file():
-            ids = [p.parent.name for p in root.glob(f"*/{DB_NAME}")]
-            found = [i for i in ids if i.startswith(id_or_name)] or [
-                info.id for info in Session.list_all() if info.name == id_or_name
-            ]
-            if len(found) != 1:
-                problem = "No session is" if not found else "Several sessions are"
-                raise SessionError(
-                    "Session not found",
-                    f'{problem} called "{id_or_name}". Run `casetui sessions` to '
-                    "list them and open one by its id.",
-                )
-            folder = root / found[0]
+        folder = cls.locate(id_or_name)
         conn = db.connect(folder / DB_NAME, folder.name)
         db.secure(folder)
         return cls(folder.name, folder, conn)
+
+    @staticmethod
+    def locate(id_or_name: str) -> Path:
+        """Return the folder of the session with this id, unique id prefix or name,
+        without opening its database (so a damaged one can still be purged).
+
+        Raises SessionError when none or several match."""
+        root = sessions_dir()
+        folder = root / id_or_name
+        if Path(id_or_name).name == id_or_name and (folder / DB_NAME).is_file():
+            return folder
+        ids = [p.parent.name for p in root.glob(f"*/{DB_NAME}")]
+        found = [i for i in ids if i.startswith(id_or_name)] or [
+            info.id for info in Session.list_all() if info.name == id_or_name
+        ]
+        if len(found) != 1:
+            problem = "No session is" if not found else "Several sessions are"
+            raise SessionError(
+                "Session not found",
+                f'{problem} called "{id_or_name}". Run `casetui sessions` to '
+                "list them and open one by its id.",
+            )
+        return root / found[0]
 
     @staticmethod
     def list_all() -> list[SessionInfo]:

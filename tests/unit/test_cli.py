@@ -187,3 +187,26 @@ def test_match_with_an_unknown_layout_names_the_known_ones(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "No voter layout is named 'florida'" in result.output
     assert "l2" in result.output and "Traceback" not in result.output
+
+
+def test_purge_removes_a_damaged_session_and_says_what_it_removed() -> None:
+    from casetui.session.store import Session
+
+    made = Session.create("damaged")
+    made.close()
+    (made.path / "session.sqlite").write_bytes(b"not a database at all" * 100)
+    result = runner.invoke(app, ["purge", made.id, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"Removed session {made.id}" in result.output
+    assert not made.path.exists()
+
+
+def test_declining_purge_keeps_the_session() -> None:
+    from casetui.session.store import Session
+
+    made = Session.create("kept")
+    made.close()
+    result = runner.invoke(app, ["purge", made.id], input="n\n")
+    assert result.exit_code == 0
+    assert "Nothing removed" in result.output
+    assert made.path.exists()
