@@ -31,7 +31,12 @@ from casetui.pipeline.layouts import (
 )
 from casetui.pipeline.match import MatchResult, Thresholds, match
 from casetui.pipeline.scrub import ScrubReport, scrub
-from casetui.pipeline.suppress import RULES, find_suppressions, suppressed_case_ids
+from casetui.pipeline.suppress import (
+    NOT_OVERRIDABLE,
+    RULES,
+    find_suppressions,
+    suppressed_case_ids,
+)
 from casetui.session.store import STEPS, Decision, FileRecord, Session
 
 log = logging.getLogger(__name__)
@@ -277,6 +282,15 @@ class Conversion:
         return rows.with_columns(pl.Series("override", reasons, dtype=pl.Utf8))
 
     def override(self, case_id: str, rule: str, reason: str) -> None:
+        """Let a case through one rule. Raises GateError for a rule that no
+        override can lift (sensitive and unknown categories)."""
+        if rule in NOT_OVERRIDABLE:
+            raise GateError(
+                "Not overridable",
+                f"Case {case_id}: rule {rule} cannot be overridden; such cases never "
+                "leave the office. Change the codebook if the category is not "
+                "sensitive.",
+            )
         self.session.set_override(case_id, rule, reason)
 
     def restore(self, case_id: str, rule: str) -> None:

@@ -12,10 +12,12 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from casetui.errors import CasetuiError, GateError
+from casetui.pipeline.suppress import NOT_OVERRIDABLE
 from casetui.tui.widgets import plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, RuleSummary
 
-HIT_COLUMNS = ("Case", "Name", "Category", "Status", "Outcome", "Detail", "Override")
+HIT_COLUMNS = ("Case", "Kept", "Name", "Category", "Status", "Outcome", "Detail")
+RULE_COLUMNS = ("Rule", "Hits", "Overridden", "Description")
 
 
 class OverrideDialog(ModalScreen[str | None]):
@@ -73,6 +75,7 @@ class SuppressionScreen(Screen[None]):
         self.rules: list[RuleSummary] = []
         self.rule: str | None = None
         self.hit_ids: list[str] = []
+        self._places: dict[str, int] = {}  # each rule's highlighted hit
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suppression"):
@@ -85,8 +88,11 @@ class SuppressionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         rules = self.query_one("#rules", DataTable)
-        rules.add_columns("Rule", "Hits", "Overridden", "Description")
-        self.query_one("#hits", DataTable).add_columns(*HIT_COLUMNS)
+        for label in RULE_COLUMNS:
+            rules.add_column(label, key=label)
+        hits = self.query_one("#hits", DataTable)
+        for label in HIT_COLUMNS:
+            hits.add_column(label, key=label)
         try:
             self.conversion.frame("hits")
         except GateError:
@@ -137,24 +143,31 @@ class SuppressionScreen(Screen[None]):
             f"{cases - suppressed:,}"
         )
         table = self.query_one("#rules", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for rule in self.rules:
-            table.add_row(
-                plain(rule.rule),
-                f"{rule.hits:,}",
-                f"{rule.overridden:,}",
-                plain(rule.description),
-                key=rule.rule,
-            )
-        if self.rules:
-            table.move_cursor(row=min(max(row, 0), len(self.rules) - 1))
-            self._show_hits(self.rules[table.cursor_row].rule)
+        keys = [row.value for row in table.rows]
+        if keys == [rule.rule for rule in self.rules]:
+            # Same rules: update the counts in place, so the cursor stays put.
+            for rule in self.rules:
+                table.update_cell(rule.rule, "Hits", f"{rule.hits:,}")
+                table.update_cell(rule.rule, "Overridden", f"{rule.overridden:,}")
+        else:
+            table.clear()
+            for rule in self.rules:
+                table.add_row(
+                    plain(rule.rule),
+                    f"{rule.hits:,}",
+                    f"{rule.overridden:,}",
+                    plain(rule.description),
+                    key=rule.rule,
+                )
+        if self.rules and self.rule is None:
+            self._show_hits(self.rules[0].rule)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "rules" and event.row_key.value:
             if event.row_key.value != self.rule:
                 self._show_hits(event.row_key.value)
+        elif event.data_table.id == "hits" and self.rule is not None:
+            self._places[self.rule] = event.cursor_row
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "rules":
@@ -162,8 +175,6 @@ class SuppressionScreen(Screen[None]):
 
     def _show_hits(self, rule: str) -> None:
         table = self.query_one("#hits", DataTable)
-        # Keep the operator's place when the same rule is redrawn after a decision.
-        row = table.cursor_row if self.rule == rule else 0
         self.rule = rule
         hits = self.conversion.rule_hits(rule)
         table.clear()
@@ -174,20 +185,28 @@ class SuppressionScreen(Screen[None]):
             )
             cells = (
                 hit["case_id"],
+                _kept(hit.get("override")),
                 name,
                 hit.get("category"),
                 hit.get("status"),
                 hit.get("outcome"),
                 hit.get("detail"),
-                hit.get("override"),
             )
-            table.add_row(*(plain(cell) for cell in cells))
+            table.add_row(*(plain(cell) for cell in cells), key=hit["case_id"])
             self.hit_ids.append(hit["case_id"])
         if self.hit_ids:
-            table.move_cursor(row=min(max(row, 0), len(self.hit_ids) - 1))
+            place = min(self._places.get(rule, 0), len(self.hit_ids) - 1)
+            table.move_cursor(row=place)
+        how = "o override, r restore" if rule not in NOT_OVERRIDABLE else "never kept"
         self.query_one("#hits-title", Label).update(
-            f"Cases hit by {rule}: {len(self.hit_ids):,} (o override, r restore)"
+            f"Cases hit by {rule}: {len(self.hit_ids):,} ({how})"
         )
+
+    def _mark(self, case_id: str, reason: str | None) -> None:
+        """Show one hit's override state and the new totals, in place."""
+        hits = self.query_one("#hits", DataTable)
+        hits.update_cell(case_id, "Kept", plain(_kept(reason)))
+        self._refresh()
 
     def _selected_hit(self) -> str | None:
         table = self.query_one("#hits", DataTable)
@@ -202,6 +221,14 @@ class SuppressionScreen(Screen[None]):
         case_id, rule = self._selected_hit(), self.rule
         if case_id is None or rule is None:
             return
+        if rule in NOT_OVERRIDABLE:
+            self.notify(
+                f"Rule {rule} cannot be overridden: such cases never leave the "
+                "office. Change the codebook if the category is not sensitive.",
+                title="Not overridable",
+                severity="warning",
+            )
+            return
 
         def decided(reason: str | None) -> None:
             if reason is None:
@@ -212,7 +239,7 @@ class SuppressionScreen(Screen[None]):
                 show_error(self, err)
                 return
             self.notify(f"Case {case_id} goes on despite {rule}.", title="Overridden")
-            self._refresh()
+            self._mark(case_id, reason)
 
         self.app.push_screen(OverrideDialog(case_id, rule), decided)
 
@@ -226,7 +253,7 @@ class SuppressionScreen(Screen[None]):
             show_error(self, err)
             return
         self.notify(f"Rule {rule} applies to case {case_id} again.", title="Restored")
-        self._refresh()
+        self._mark(case_id, None)
 
     def action_continue(self) -> None:
         try:
@@ -235,3 +262,8 @@ class SuppressionScreen(Screen[None]):
             show_error(self, err)
             return
         self.app.advance()  # type: ignore[attr-defined]
+
+
+def _kept(reason: str | None) -> str:
+    """The hit's override badge: text, so it reads without colour."""
+    return "[kept]" if reason else ""

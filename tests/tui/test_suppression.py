@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from casetui.tui.suppression import OverrideDialog, SuppressionScreen
+from tests.conftest import SAMPLES
 from tests.tui.conftest import attest_all, load_both, make_app, settle
 
 
@@ -63,7 +64,7 @@ async def test_override_needs_a_reason_then_restore(
         }
         assert "Suppressed: 1" in totals(app)
         hits = app.screen.query_one("#hits", DataTable)
-        assert hits.get_row_at(0)[-1].plain == "resolved"
+        assert hits.get_row_at(0)[1].plain == "[kept]"
 
         await pilot.press("r")
         await settle(pilot)
@@ -94,3 +95,42 @@ async def test_q_quits_where_no_text_field_has_focus(
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_override_then_restore_act_on_the_same_highlighted_case(conversion):
+    attest_all(conversion)
+    load_both(conversion, SAMPLES / "casework_civicrm.csv", SAMPLES / "voters_l2.csv")
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto_rule(pilot, "negative_outcome")
+        await pilot.press("enter", "down", "down")
+        hits = app.screen.query_one("#hits", DataTable)
+        chosen = app.screen.hit_ids[2]
+        await pilot.press("o", *"resolved later", "enter")
+        await settle(pilot)
+        assert hits.cursor_row == 2
+        assert hits.get_row_at(2)[1].plain == "[kept]"
+        assert list(conversion.session.overrides()) == [(chosen, "negative_outcome")]
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert hits.cursor_row == 2
+        assert conversion.session.overrides() == {}
+        assert hits.get_row_at(2)[1].plain == ""
+
+
+async def test_a_sensitive_category_cannot_be_overridden(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto_rule(pilot, "sensitive_category")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, SuppressionScreen)
+        assert conversion.session.overrides() == {}
+        assert "Suppressed: 2" in totals(app)
