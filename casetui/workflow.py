@@ -433,23 +433,21 @@ class Conversion:
 
     def links(self) -> pl.DataFrame:
         """Accepted (auto or confirmed) case-voter links, by latest decision."""
-        assignment = self.frame("assignment")
-        scores = dict(zip(assignment["case_id"], assignment["score"], strict=True))
         rows = [
-            (d.case_id, d.voter_id, scores.get(d.case_id), d.by)
+            (d.case_id, d.voter_id, d.by)
             for d in self.session.decisions().values()
             if d.decision == "accepted" and d.voter_id
         ]
-        return pl.DataFrame(
+        links = pl.DataFrame(
             rows,
-            schema={
-                "case_id": pl.Utf8,
-                "voter_id": pl.Utf8,
-                "score": pl.Float64,
-                "decided_by": pl.Utf8,
-            },
+            schema={"case_id": pl.Utf8, "voter_id": pl.Utf8, "decided_by": pl.Utf8},
             orient="row",
         )
+        # The score of the pair accepted, which need not be the case's best.
+        scores = self.frame("candidates").select("case_id", "voter_id", "score")
+        return links.join(
+            scores, on=["case_id", "voter_id"], how="left", maintain_order="left"
+        ).select("case_id", "voter_id", "score", "decided_by")
 
     def export(self, out_dir: Path, targets: list[str]) -> list[Path]:
         """Write the chosen targets and the manifest; returns the files written."""

@@ -295,3 +295,11 @@ def test_review_snapshot_80x24(snap_compare, matched):
 
 def test_review_snapshot_120x40(snap_compare, matched):
     assert snap_compare(make_app(matched), terminal_size=(120, 40), run_before=settle)
+
+
+def test_a_link_carries_the_score_of_the_candidate_accepted(matched):
+    matched.decide("C-1", "V-2", "accepted")
+    links = {row["case_id"]: row for row in matched.links().iter_rows(named=True)}
+    assert links["C-1"]["voter_id"] == "V-2"
+    assert links["C-1"]["score"] == 0.40
+    assert links["C-9"]["score"] == 0.99
