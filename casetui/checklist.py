@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casetui.errors import GateError, InputError
+from casetui.paths import codebooks_dir
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def read_attestations_file(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
             problems.append(f"[{item.key}] attested = true")
             continue
         details = {k: str(v) for k, v in table.items() if k != "attested"}
+        if item.key == "codebook" and details.get("path"):
+            details["path"] = str(codebook_path(details["path"], path.parent))
         problems += [f"[{item.key}] {label}" for label in missing_fields(item, details)]
         items[item.key] = details
     if problems:
@@ -112,3 +115,17 @@ def read_attestations_file(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
             "docs/checklist.md.",
         )
     return operator, items
+
+
+def codebook_path(given: str, beside: Path) -> Path:
+    """Return where a codebook named in an attestations file is: the path as
+    given (from the current folder), else beside the attestations file, else a
+    shipped codebook of that file name. Returns the path as given when none
+    exists, so the error names what was asked for."""
+    path = Path(given).expanduser()
+    if path.is_absolute():
+        return path
+    for candidate in (path, beside / path, codebooks_dir() / path.name):
+        if candidate.is_file():
+            return candidate.resolve()
+    return path

@@ -103,7 +103,7 @@ def load_codebook(path: Path) -> Codebook:
     except OSError as exc:
         raise CodebookError(
             "Codebook not found",
-            f"{path.name} could not be read ({exc.strerror or exc}). Check the "
+            f"{path} could not be read ({exc.strerror or exc}). Check the "
             "path, or pick one of the shipped codebooks.",
         ) from None
     try:

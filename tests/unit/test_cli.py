@@ -210,3 +210,12 @@ def test_declining_purge_keeps_the_session() -> None:
     assert result.exit_code == 0
     assert "Nothing removed" in result.output
     assert made.path.exists()
+
+
+def test_the_example_attestations_work_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_samples(tmp_path, SAMPLES / "attestations.example.toml")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "manifest.json").exists()
