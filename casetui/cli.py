@@ -277,17 +277,22 @@ def inspect(
 ) -> None:
     """Show a file's detected encoding, delimiter and layout (no values shown)."""
     from casetui.pipeline.ingest import read_table
-    from casetui.pipeline.layouts import detect_layout
+    from casetui.pipeline.layouts import detect_layout, nearest_miss
 
+    if kind not in ("casework", "voter"):
+        err.print(f"--kind must be casework or voter, not {kind!r}.")
+        raise typer.Exit(2)
     table = read_table(path, max_rows=200)
-    layout, score = detect_layout(list(table.frame.columns), kind)
+    headers = list(table.frame.columns)
+    layout, score = detect_layout(headers, kind)
     out.print(
         f"file: {path.name}  encoding: {table.encoding}  "
-        f"delimiter: {table.delimiter!r}  columns: {len(table.frame.columns)}"
+        f"delimiter: {table.delimiter!r}  columns: {len(headers)}"
     )
-    out.print(
-        f"layout: {layout.name if layout else 'not recognised'} (score {score:.2f})"
-    )
+    if layout:
+        out.print(f"layout: {layout.name} (score {score:.2f})")
+    else:
+        out.print(f"layout: not recognised{nearest_miss(headers, kind)}")
     for note in table.notes:
         out.print(f"note: {note}")
 

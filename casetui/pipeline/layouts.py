@@ -246,11 +246,34 @@ def choose_layout(
     if layout is None:
         raise InputError(
             "Layout not recognised",
-            f"{source.name}: its columns match no known {kind} layout. Map the "
-            "columns in the wizard's file step and save the mapping as a layout, "
-            "then pass --casework-layout/--voter-layout with its name.",
+            f"{source.name}: its columns match no known {kind} layout"
+            f"{nearest_miss(headers, kind)}. Map the columns in the wizard's file "
+            "step and save the mapping as a layout, then pass "
+            "--casework-layout/--voter-layout with its name.",
         )
     return layout
+
+
+def nearest_miss(headers: list[str], kind: str) -> str:
+    """Say which required fields keep the closest layout from fitting, if one
+    fits apart from them: a dropped column is the usual cause."""
+    keys = _header_keys(headers)
+    best, best_share, best_missing = None, 0.0, []
+    for layout in all_layouts(kind):
+        found = _present(layout.fields, keys)
+        share = len(found) / len(layout.fields)
+        if share > best_share:
+            best, best_share, best_missing = (
+                layout,
+                share,
+                _missing_required(kind, found),
+            )
+    if best is None or not best_missing or best_share < 0.5:
+        return ""
+    return (
+        f"; it is closest to {best.name} ({best.title}) but has no column for "
+        + ", ".join(best_missing)
+    )
 
 
 def check_unique_cases(cases: pl.DataFrame, source: Path) -> None:

@@ -200,3 +200,16 @@ def test_bundled_samples_are_recognised(sample: str, kind: str, expected: str) -
 
     assert layout is not None and layout.name == expected
     assert score > 0.9
+
+
+def test_a_file_missing_a_required_column_is_told_which(tmp_path) -> None:
+    from casetui.errors import InputError
+    from casetui.pipeline.layouts import choose_layout
+
+    sample = SAMPLES / "casework_civicrm.csv"
+    headers = sample.read_text().splitlines()[0].split(",")
+    headers.remove("last_name")
+    with pytest.raises(InputError) as caught:
+        choose_layout(headers, "casework", None, tmp_path / "cases.csv")
+    assert "closest to civicrm" in caught.value.message
+    assert "no column for last_name or full_name" in caught.value.message
