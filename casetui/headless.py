@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import shutil
 import time
 from pathlib import Path
 
 from rich.console import Console
 
 from casetui.checklist import read_attestations_file
-from casetui.errors import InputError
+from casetui.errors import CasetuiError, InputError
 from casetui.pipeline.export import TARGETS, write_private
 from casetui.pipeline.ingest import read_table
 from casetui.pipeline.layouts import apply_layout, check_unique_cases, choose_layout
@@ -48,30 +49,21 @@ def run_headless(
 
     started = time.perf_counter()
     session = Session.create(session_name)
-    conversion = Conversion(session)
-    session.set_operator(operator)
-    for key, details in items.items():
-        conversion.attest(key, details)
-    conversion.complete_checklist()
-    console.print(f"session {session.name} ({session.id}): checklist attested")
-
-    for role, path, layout in (
-        ("casework", casework, casework_layout),
-        ("voter", voters, voter_layout),
-    ):
-        loaded = conversion.load(role, path, layout_name=layout)
-        console.print(f"{role}: {loaded.rows:,} rows, layout {loaded.layout}")
-        for note in loaded.notes:
-            console.print(f"  note: {note}")
-        if loaded.scrub is not None:
-            for line in loaded.scrub.lines():
-                console.print(f"  scrub: {line}")
-    conversion.complete_files()
-
-    for rule in conversion.run_suppression():
-        if rule.hits:
-            console.print(f"suppressed by {rule.rule}: {rule.hits}")
-    conversion.complete_suppression()
+    try:
+        conversion = _prepare(
+            session,
+            operator,
+            items,
+            (casework, voters),
+            (casework_layout, voter_layout),
+            console,
+        )
+    except CasetuiError:
+        # Nothing was decided yet: a session left behind would only hold a copy
+        # of the files that could not be used.
+        session.close()
+        shutil.rmtree(session.path, ignore_errors=True)
+        raise
 
     summary = conversion.run_match()
     console.print(
@@ -89,6 +81,40 @@ def run_headless(
             f"`casetui tui --session {session.name}`, then export again."
         )
     console.print(f"done in {time.perf_counter() - started:.1f} s")
+    return conversion
+
+
+def _prepare(
+    session: Session,
+    operator: str,
+    items: dict[str, dict[str, str]],
+    files: tuple[Path, Path],
+    layouts: tuple[str | None, str | None],
+    console: Console,
+) -> Conversion:
+    """Attest, load the casework and voter files, apply the suppression rules."""
+    conversion = Conversion(session)
+    session.set_operator(operator)
+    for key, details in items.items():
+        conversion.attest(key, details)
+    conversion.complete_checklist()
+    console.print(f"session {session.name} ({session.id}): checklist attested")
+
+    for role, path, layout in zip(("casework", "voter"), files, layouts, strict=True):
+        loaded = conversion.load(role, path, layout_name=layout)
+        console.print(f"{role}: {loaded.rows:,} rows, layout {loaded.layout}")
+        for note in loaded.notes:
+            console.print(f"  note: {note}")
+        if loaded.scrub is not None:
+            for line in loaded.scrub.lines():
+                console.print(f"  scrub: {line}")
+    conversion.complete_files()
+
+    for rule in conversion.run_suppression():
+        if rule.hits:
+            console.print(f"suppressed by {rule.rule}: {rule.hits}")
+    conversion.complete_suppression()
+
     return conversion
 
 

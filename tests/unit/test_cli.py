@@ -219,3 +219,22 @@ def test_the_example_attestations_work_from_any_folder(
     result = run_samples(tmp_path, SAMPLES / "attestations.example.toml")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_run_refused_for_a_bad_file_leaves_no_session(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    from casetui.session.store import Session
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    result = runner.invoke(
+        app,
+        [
+            "run", "--casework", str(empty), "--voters", str(SAMPLES / "voters_l2.csv"),
+            "--attestations", str(attestations_file), "--out", str(tmp_path / "out"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "empty.csv" in result.output
+    assert Session.list_all() == []
