@@ -35,6 +35,13 @@ def log_dir() -> Path:
     return private_dir(_root("log") or Path(platformdirs.user_log_dir(APP)))
 
 
+def exports_dir() -> Path:
+    """Where the wizard suggests writing exports: the home folder, never the
+    current folder, which may be a checkout that would pick them up in a commit.
+    Not created here; the export creates its folder owner-only."""
+    return _root("exports") or Path.home() / "casetui-exports"
+
+
 def sessions_dir() -> Path:
     return private_dir(data_dir() / "sessions")
 

@@ -466,11 +466,24 @@ class Conversion:
             codebook=self.codebook,
             manifest=self.manifest(),
         )
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._remove_stale_exports(out_dir, targets)
         written = exporting.write_exports(request)
         for path in written:
             self.session.audit("export_written", file=path.name)
         return written
+
+    def _remove_stale_exports(self, out_dir: Path, targets: list[str]) -> None:
+        """In a folder a previous export wrote (it has a manifest), remove the
+        files of targets not chosen now: left there, they would look current
+        while holding decisions since changed."""
+        if not (out_dir / exporting.MANIFEST).exists():
+            return
+        for target, name in exporting.FILE_NAMES.items():
+            stale = out_dir / name
+            if target not in targets and stale.is_file():
+                stale.unlink()
+                self.session.audit("export_removed", file=name)
 
     def manifest(self) -> dict[str, Any]:
         session = self.session

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from casetui.errors import CasetuiError
+from casetui.paths import exports_dir
 from casetui.pipeline.export import TARGETS
 from casetui.tui.widgets import show_error
 
@@ -37,7 +38,7 @@ COUNT_LABELS = {
 
 def default_folder(session_id: str) -> Path:
     """Where exports go unless the operator says otherwise."""
-    return Path("casetui-export") / session_id
+    return exports_dir() / session_id
 
 
 def data_rows(path: Path) -> int | None:

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from textual.widgets import Checkbox, Input, Static
 
+from casetui.paths import exports_dir
 from casetui.pipeline.export import TARGETS
 from casetui.tui.export import ExportScreen
 from casetui.tui.review import ReviewScreen
@@ -49,15 +50,18 @@ async def test_export_writes_every_target_and_lists_the_files(at_export, tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         folder = app.screen.query_one("#export-folder", Input).value
-        assert folder == str(Path("casetui-export") / at_export.session.id)
+        # Outside the folder casetui was started in, which may be a checkout.
+        assert folder == str(exports_dir() / at_export.session.id)
+        assert Path(folder).is_absolute()
         counts = str(app.screen.query_one("#export-result", Static).render())
         assert "Cases suppressed" in counts
 
         await pilot.press("ctrl+r")
         await settle(pilot)
         result = str(app.screen.query_one("#export-result", Static).render())
-    written = list((tmp_path / folder).iterdir())
+    written = list(Path(folder).iterdir())
     assert written
+    assert Path(folder).stat().st_mode & 0o077 == 0
     for path in written:
         assert path.name in result
     assert "rows" in result
@@ -73,7 +77,7 @@ async def test_nothing_is_written_without_a_target(at_export, tmp_path):
             await pilot.press("space")
         await pilot.press("ctrl+r")
         await settle(pilot)
-    assert not (tmp_path / "casetui-export").exists()
+    assert not (exports_dir() / at_export.session.id).exists()
 
 
 async def decide_in_review(pilot, case_id: str, key: str) -> None:
@@ -107,3 +111,16 @@ async def test_revisiting_the_review_changes_the_next_export(
 
         await decide_in_review(pilot, case_id, "r")
         assert case_id not in exported_case_ids(folder)
+
+
+def test_exporting_fewer_targets_removes_the_earlier_files(
+    at_export: Conversion, tmp_path
+):
+    folder = tmp_path / "exports"
+    at_export.export(folder, list(TARGETS))
+    assert (folder / "ngpvan-activist-codes.csv").exists()
+    at_export.export(folder, ["csv"])
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "linked-cases.csv",
+        "manifest.json",
+    ]
