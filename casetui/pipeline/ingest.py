@@ -305,11 +305,16 @@ def _ragged_rows(
     short: list[int] = []
     long: list[int] = []
     reader = _records(text, delimiter)
+    # The line the failing record began on: an unclosed quote makes the reader
+    # swallow lines up to the end, so its own line count points past the row.
+    began = 2
     try:
         next(reader, None)
+        began = reader.line_num + 1
         for index, record in enumerate(reader):
             if max_rows is not None and index >= max_rows:
                 break
+            began = reader.line_num + 1
             if not record:
                 continue  # a blank line, dropped later with a note
             if len(record) < width:
@@ -317,7 +322,7 @@ def _ragged_rows(
             elif len(record) > width:
                 long.append(index + 2 + skip_lines)
     except csv.Error as exc:
-        raise _malformed(path, reader.line_num + skip_lines, exc) from exc
+        raise _malformed(path, began + skip_lines, exc) from exc
     return short, long
 
 
