@@ -113,7 +113,7 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
     reason = exc.strerror or type(exc).__name__
     return InputError(
         "File cannot be read",
-        f"{where(path)}: {reason}. Check the path and that you may read it.",
+        f"{path}: {reason}. Check the path and that you may read it.",
     )
 
 
