@@ -157,7 +157,8 @@ class PairTable(Widget):
                 _text(voter.get(field)),
             )
             _, weight = _evidence_for(field, evidence)
-            if not case_value and not voter_value and math.isnan(weight):
+            no_evidence = math.isnan(weight) or weight == 0
+            if not case_value and not voter_value and no_evidence:
                 continue
             shown.append(
                 (

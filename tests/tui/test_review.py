@@ -303,3 +303,16 @@ def test_a_link_carries_the_score_of_the_candidate_accepted(matched):
     assert links["C-1"]["voter_id"] == "V-2"
     assert links["C-1"]["score"] == 0.40
     assert links["C-9"]["score"] == 0.99
+
+
+def test_a_field_blank_on_both_sides_with_no_evidence_is_left_out():
+    from casetui.workflow import Candidate
+
+    table = PairTable()
+    voter = {"voter_id": "V-1", "first_name": "Ann", "last_name": "Lee"}
+    evidence = {"first": 5.0, "suffix": 0.0, "phone": 0.0, "last": 6.0}
+    table.show(
+        {"first_name": "Ann", "last_name": "Lee"}, Candidate(voter, 0.9, evidence, [])
+    )
+    labels = [row[1] for row in table.rows()]
+    assert labels == ["First", "Last"]
