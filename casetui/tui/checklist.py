@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Static
 from casetui.checklist import CHECKLIST, ITEMS, ChecklistItem
 from casetui.errors import CasetuiError
 from casetui.paths import codebooks_dir
-from casetui.tui.widgets import show_error
+from casetui.tui.widgets import TickBox, show_error
 from casetui.workflow import Conversion
 
 
@@ -91,7 +91,7 @@ class ChecklistScreen(Screen[None]):
             widgets.append(row)
         label = "Attested" if done else "I attest this"
         widgets += [
-            Checkbox(label, done, id=f"attest-{item.key}", compact=True),
+            TickBox(label, done, id=f"attest-{item.key}", compact=True),
             Static("", id=f"error-{item.key}", classes="item-error"),
         ]
         box = Vertical(*widgets, id=f"item-{item.key}", classes="item")

@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from casetui.errors import CasetuiError
 from casetui.paths import exports_dir
 from casetui.pipeline.export import TARGETS
-from casetui.tui.widgets import show_error
+from casetui.tui.widgets import TickBox, show_error
 
 if TYPE_CHECKING:
     from casetui.workflow import Conversion
@@ -95,7 +95,7 @@ class ExportScreen(Screen[None]):
             yield Label("Export to (space toggles):")
             with Vertical(id="export-targets"):
                 for name, title in TARGETS.items():
-                    yield Checkbox(title, True, id=f"target-{name}", compact=True)
+                    yield TickBox(title, True, id=f"target-{name}", compact=True)
             yield Label("Output folder:")
             with Horizontal(id="export-folder-row"):
                 yield Input(

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DirectoryTree, Label, Static, TextArea
+from textual.widgets import Checkbox, DirectoryTree, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from casetui.errors import CasetuiError
@@ -62,6 +62,16 @@ class StepBar(Static):
                 line.append("  ")
             line.append(f"{badge} {number} {title}", style=style)
         return line
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state shows in its character, not only its colour: X when
+    ticked, blank when not, so it reads with NO_COLOR or on a monochrome
+    terminal."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for it
+        return "X" if self.value else " "
 
 
 class ErrorDialog(ModalScreen[None]):

@@ -124,3 +124,15 @@ def test_exporting_fewer_targets_removes_the_earlier_files(
         "linked-cases.csv",
         "manifest.json",
     ]
+
+
+async def test_an_unticked_target_reads_as_unticked_without_colour(at_export):
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#target-ngpvan", Checkbox)
+        assert "X" in box.render().plain
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "X" not in box.render().plain
