@@ -206,6 +206,11 @@ class Conversion:
         if layout is None:
             layout = choose_layout(table.frame.columns, kind, layout_name, path)
         frame = apply_layout(table.frame, layout, path)
+        if frame.height == 0:
+            raise InputError(
+                "No rows",
+                f"{path.name} has a header but no rows. Export the file again.",
+            )
 
         report = None
         if role == "casework":

@@ -238,3 +238,20 @@ def test_a_run_refused_for_a_bad_file_leaves_no_session(
     assert result.exit_code == 2
     assert "empty.csv" in result.output
     assert Session.list_all() == []
+
+
+def test_a_header_without_rows_is_refused(tmp_path: Path, attestations_file: Path):
+    header_only = tmp_path / "cases.csv"
+    header_only.write_text(
+        (SAMPLES / "casework_civicrm.csv").read_text().splitlines()[0] + "\n"
+    )
+    result = runner.invoke(
+        app,
+        [
+            "run", "--casework", str(header_only),
+            "--voters", str(SAMPLES / "voters_l2.csv"),
+            "--attestations", str(attestations_file), "--out", str(tmp_path / "out"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "cases.csv has a header but no rows" in result.output
