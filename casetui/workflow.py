@@ -18,7 +18,7 @@ import polars as pl
 
 from casetui import __version__
 from casetui.checklist import CHECKLIST, ITEMS, missing_fields
-from casetui.errors import GateError
+from casetui.errors import GateError, InputError
 from casetui.pipeline import export as exporting
 from casetui.pipeline.codebook import Codebook, load_codebook
 from casetui.pipeline.ingest import read_table
