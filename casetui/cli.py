@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import shutil
-import sys
 import traceback
 from collections.abc import Callable
 from datetime import datetime
@@ -317,4 +316,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -62,7 +62,7 @@ def candidate_pairs(
     pairs_total."""
     case_keys = _case_keys(cases)
     voter_keys = voters.with_columns(_short_keys())
-    found = []
+    found: list[pl.DataFrame] = []
     stats: dict[str, int] = {}
     for name, (case_cols, voter_cols) in PASSES.items():
         left = case_keys.select("case_id", *case_cols).drop_nulls().unique()

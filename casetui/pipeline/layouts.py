@@ -238,12 +238,12 @@ def choose_layout(
         for layout in all_layouts(kind):
             if layout.name == name:
                 return layout
-        known = ", ".join(layout.name for layout in all_layouts(kind))
+        known = ", ".join(each.name for each in all_layouts(kind))
         raise InputError(
             "Unknown layout", f"No {kind} layout is named {name!r} (known: {known})."
         )
-    layout, _ = detect_layout(list(headers), kind)
-    if layout is None:
+    detected, _ = detect_layout(list(headers), kind)
+    if detected is None:
         raise InputError(
             "Layout not recognised",
             f"{source.name}: its columns match no known {kind} layout"
@@ -251,7 +251,7 @@ def choose_layout(
             "step and save the mapping as a layout, then pass "
             "--casework-layout/--voter-layout with its name.",
         )
-    return layout
+    return detected
 
 
 def nearest_miss(headers: list[str], kind: str) -> str:

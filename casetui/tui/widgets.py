@@ -69,8 +69,8 @@ class TickBox(Checkbox):
     ticked, blank when not, so it reads with NO_COLOR or on a monochrome
     terminal."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for it
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
         return "X" if self.value else " "
 
 
