@@ -83,7 +83,11 @@ def match(
     pairs, block_stats = candidate_pairs(normal_cases, normal_voters, block_cap)
     stats.update(block_stats)
     stage("block", 0.6)
-    scored = score_pairs(pairs, normal_cases, normal_voters, frequencies(normal_voters))
+    paired = normal_voters.join(
+        pairs.select("voter_id").unique(), on="voter_id", how="semi"
+    )
+    freq = frequencies(normal_voters, among=paired)
+    scored = score_pairs(pairs, normal_cases, normal_voters, freq)
     stage("score", 0.85)
 
     home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")

@@ -128,11 +128,14 @@ def _derived() -> dict[str, list[pl.Expr]]:
 
     line = _squash(_fold(pl.col("street")).str.replace_all(r"[^a-z0-9#\- ]", " "))
     line = line.str.replace_all(r"#\s*", " #")
-    rest = line.str.replace(_UNIT_IN_STREET, "")
+    rest = pl.col("_line").str.replace(_UNIT_IN_STREET, "")
     house = rest.str.extract(r"^(\d+[a-z]?)\b", 1)
     rest = rest.str.replace(r"^\d+[a-z]?(?:-\d+[a-z]?)?\s*", "")
+    # The street name proper repeats far more than whole lines (house numbers
+    # and units vary), so its word-by-word rewriting runs as a second step on
+    # the distinct names alone.
     street_name = (
-        _squash(rest.str.replace_all("-", " "))
+        pl.col("_street_rest")
         .str.split(" ")
         .list.eval(pl.element().replace(_STREET_WORDS))
         .list.join(" ")
@@ -159,10 +162,14 @@ def _derived() -> dict[str, list[pl.Expr]]:
         ],
         "name_suffix": [_name("name_suffix").str.replace_all(" ", "").alias("_suffix")],
         "street": [
+            line.alias("_line"),
             _null_if_empty(house).alias("house"),
-            _null_if_empty(street_name).alias("street_name"),
-            _unit_form(line.str.extract(_UNIT_IN_STREET, 1)).alias("_unit_in_line"),
+            _squash(rest.str.replace_all("-", " ")).alias("_street_rest"),
+            _unit_form(pl.col("_line").str.extract(_UNIT_IN_STREET, 1)).alias(
+                "_unit_in_line"
+            ),
         ],
+        "_street_rest": [_null_if_empty(street_name).alias("street_name")],
         "unit": [_unit_form(_null_if_empty(unit_col)).alias("_unit")],
         "city": [_null_if_empty(city).alias("_city")],
         "birth_year": [
@@ -216,21 +223,33 @@ def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
     if "dob" in names:
         frame = frame.with_columns(pl.coalesce("birth_year", "dob").alias("birth_year"))
     raw = frame.select(pl.col(id_col).cast(pl.Utf8), *INPUT_FIELDS).collect()
-    # One narrow join per raw column and a horizontal stack: joining the whole
-    # frame eight times would copy every column eight times.
+    derived = _derived()
+    first = {k: v for k, v in derived.items() if k in INPUT_FIELDS}
+    then = {k: v for k, v in derived.items() if k not in INPUT_FIELDS}
+    whole = _look_up(_look_up(raw, first), then)
+    return whole.lazy().with_columns(_combined()).select(id_col, *NORMALIZED)
+
+
+def _look_up(frame: pl.DataFrame, derived: dict[str, list[pl.Expr]]) -> pl.DataFrame:
+    """Add each source column's derived columns, computed once per distinct
+    value: one narrow join per source and a horizontal stack, since joining the
+    whole frame once per source would copy every column each time."""
     lookups = []
-    for source, exprs in _derived().items():
-        values = raw.lazy().select(source).unique().with_columns(exprs)
+    for source, exprs in derived.items():
+        values = frame.lazy().select(source).unique()
+        for expr in exprs:
+            # One at a time: a later column reads an earlier one ("_line"),
+            # which is then computed once rather than once per reader.
+            values = values.with_columns(expr)
         looked_up = (
-            raw.lazy()
+            frame.lazy()
             .select(source)
             .join(
                 values, on=source, how="left", nulls_equal=True, maintain_order="left"
             )
         )
-        lookups.append(looked_up.drop(source))
-    whole = pl.concat([raw, *pl.collect_all(lookups)], how="horizontal")
-    return whole.lazy().with_columns(_combined()).select(id_col, *NORMALIZED)
+        lookups.append(looked_up.drop(source, "_line", strict=False))
+    return pl.concat([frame, *pl.collect_all(lookups)], how="horizontal")
 
 
 def _ascii_fold(text: str) -> str:

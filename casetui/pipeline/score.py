@@ -71,24 +71,34 @@ def _similar(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     return looked_up["sim"].alias(f"sim_{left}")
 
 
-def frequencies(voters: pl.DataFrame) -> dict[str, pl.DataFrame]:
+FREQUENCY_KEYS = {
+    "first": ["first_tok"],
+    "last": ["last"],
+    "address": ["house", "street_name"],
+    "home": ["house", "street_name", "unit"],
+    "zip": ["zip5"],
+    "city": ["city"],
+    "year": ["birth_year"],
+    "phone": ["phone"],
+    "email": ["email"],
+}
+
+
+def frequencies(
+    voters: pl.DataFrame, among: pl.DataFrame | None = None
+) -> dict[str, pl.DataFrame]:
     """Return value counts over the voter file, one frame per compared value,
-    keyed by the value column(s) with the count in `n_<name>`."""
-    keys = {
-        "first": ["first_tok"],
-        "last": ["last"],
-        "address": ["house", "street_name"],
-        "home": ["house", "street_name", "unit"],
-        "zip": ["zip5"],
-        "city": ["city"],
-        "year": ["birth_year"],
-        "phone": ["phone"],
-        "email": ["email"],
-    }
-    return {
-        name: voters.select(cols).drop_nulls().group_by(cols).len(name=f"n_{name}")
-        for name, cols in keys.items()
-    }
+    keyed by the value column(s) with the count in `n_<name>`. With `among`
+    (some voters), only the values those voters hold are counted: scoring needs
+    no other, and a million-row file has far more."""
+    counts = []
+    for name, cols in FREQUENCY_KEYS.items():
+        values = voters.lazy().select(cols).drop_nulls()
+        if among is not None:
+            wanted = among.lazy().select(cols).drop_nulls().unique()
+            values = values.join(wanted, on=cols, how="semi")
+        counts.append(values.group_by(cols).len(name=f"n_{name}"))
+    return dict(zip(FREQUENCY_KEYS, pl.collect_all(counts), strict=True))
 
 
 def score_pairs(
@@ -105,14 +115,17 @@ def score_pairs(
         left_on="case_id",
         right_on="c_case_id",
     )
+    # The voters paired with a case, with their values' frequencies: a few
+    # hundred thousand rows at most, joined once, not the whole file.
+    paired = voters.join(pairs.select("voter_id").unique(), on="voter_id", how="semi")
+    for table in freq.values():
+        cols = [c for c in table.columns if not c.startswith("n_")]
+        paired = paired.join(table, on=cols, how="left", nulls_equal=False)
     df = df.join(
-        voters.select(pl.all().name.prefix("v_")),
+        paired.select(pl.exclude("^n_.*$").name.prefix("v_"), pl.col("^n_.*$")),
         left_on="voter_id",
         right_on="v_voter_id",
     )
-    for table in freq.values():
-        cols = [c for c in table.columns if not c.startswith("n_")]
-        df = df.join(table, left_on=[f"v_{c}" for c in cols], right_on=cols, how="left")
     nick = nickname_pairs().with_columns(pl.lit(True).alias("is_nick"))
     df = df.join(
         nick,
