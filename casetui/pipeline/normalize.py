@@ -188,8 +188,8 @@ def _unit_form(unit: pl.Expr) -> pl.Expr:
 def _combined() -> list[pl.Expr]:
     """The normalized columns that need more than one raw column, or none worth
     computing per distinct value (phones and emails are nearly all distinct)."""
-    zip_digits = pl.col("zip5").str.replace_all(r"[^0-9]", "").str.slice(0, 5)
-    digits = pl.col("phone").str.replace_all(r"[^0-9]", "")
+    zip_digits = pl.col("_zip_digits")
+    digits = pl.col("_phone_digits")
     digits = (
         pl.when((digits.str.len_chars() == 11) & digits.str.starts_with("1"))
         .then(digits.str.slice(1))
@@ -214,7 +214,8 @@ def _combined() -> list[pl.Expr]:
     ]
 
 
-def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
+def _raw(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
+    """The id and every input field as text (null where the file has none)."""
     names = frame.collect_schema().names()
     missing = [pl.lit(None, pl.Utf8).alias(c) for c in INPUT_FIELDS if c not in names]
     frame = frame.with_columns(missing).with_columns(
@@ -222,12 +223,32 @@ def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
     )
     if "dob" in names:
         frame = frame.with_columns(pl.coalesce("birth_year", "dob").alias("birth_year"))
-    raw = frame.select(pl.col(id_col).cast(pl.Utf8), *INPUT_FIELDS).collect()
+    return frame.select(pl.col(id_col).cast(pl.Utf8), *INPUT_FIELDS)
+
+
+def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
+    raw = _raw(frame, id_col).collect()
+    return _finish(_derive(raw)).select(id_col, *NORMALIZED)
+
+
+def _derive(raw: pl.DataFrame) -> pl.DataFrame:
     derived = _derived()
     first = {k: v for k, v in derived.items() if k in INPUT_FIELDS}
     then = {k: v for k, v in derived.items() if k not in INPUT_FIELDS}
-    whole = _look_up(_look_up(raw, first), then)
-    return whole.lazy().with_columns(_combined()).select(id_col, *NORMALIZED)
+    return _look_up(_look_up(raw, first), then)
+
+
+def _finish(derived: pl.DataFrame) -> pl.LazyFrame:
+    # The digits first, as columns: each is read several times below, and a
+    # regular expression over a million phones is worth running once.
+    digits = derived.lazy().with_columns(
+        pl.col("zip5")
+        .str.replace_all(r"[^0-9]", "")
+        .str.slice(0, 5)
+        .alias("_zip_digits"),
+        pl.col("phone").str.replace_all(r"[^0-9]", "").alias("_phone_digits"),
+    )
+    return digits.with_columns(_combined())
 
 
 def _look_up(frame: pl.DataFrame, derived: dict[str, list[pl.Expr]]) -> pl.DataFrame:
@@ -331,18 +352,22 @@ def normalize_cases(cases: pl.DataFrame) -> pl.DataFrame:
     return normalized.insert_column(1, cases["contact_id"].cast(pl.Utf8))
 
 
-def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """Return the voters' comparable forms: voter_id and the columns listed at
-    the top of this module, computed with polars expressions only (no per-row
-    Python), so a multi-million-row file normalizes in seconds. Raises
-    InputError when there is no voter_id column."""
+def _checked_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     lazy = voters.lazy()
     if "voter_id" not in lazy.collect_schema().names():
         raise InputError(
             "No voter ids",
             "The voter file has no voter_id column; map one in the layout step.",
         )
-    return _normalize(lazy, "voter_id").collect()
+    return lazy
+
+
+def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Return the voters' comparable forms: voter_id and the columns listed at
+    the top of this module, computed with polars expressions only (no per-row
+    Python), so a multi-million-row file normalizes in seconds. Raises
+    InputError when there is no voter_id column."""
+    return _normalize(_checked_voters(voters), "voter_id").collect()
 
 
 @cache
