@@ -25,7 +25,11 @@ def _merge(*reason_lists: str | None) -> str:
 
 
 def assign(
-    cases: pl.DataFrame, candidates: pl.DataFrame, accept: float, review: float
+    cases: pl.DataFrame,
+    candidates: pl.DataFrame,
+    accept: float,
+    review: float,
+    name_only: float,
 ) -> pl.DataFrame:
     """Return one row per case: case_id, voter_id (null when rejected), score,
     band (accept / review / reject) and reasons. `cases` needs case_id and
@@ -92,7 +96,8 @@ def assign(
             score, reasons = best_of.get(who, (0.0, ""))
             rows.append((case_id, None, score, "reject", _merge(reasons)))
             continue
-        if score >= accept and not extra and "name_only" not in reasons:
+        needed = name_only if "name_only" in reasons else accept
+        if score >= needed and not extra:
             band = "accept"
         else:
             band = "review"

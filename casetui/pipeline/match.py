@@ -26,8 +26,11 @@ Progress = Callable[[str, float], None]
 class Thresholds:
     """Score cut-offs for a case's best candidate."""
 
-    accept: float = 0.97  # at/above: auto-accepted (unless a reason asks review)
+    accept: float = 0.80  # at/above: auto-accepted (unless a reason asks review)
     review: float = 0.30  # at/above and below accept: the operator decides
+    # A pair that agrees on the name alone, away from the registered address,
+    # is a namesake as often as a mover: accepted only when nearly certain.
+    name_only: float = 0.99
 
 
 @dataclass
@@ -108,6 +111,7 @@ def match(
         ),
         thresholds.accept,
         thresholds.review,
+        thresholds.name_only,
     )
     stage("assign", 1.0)
 
