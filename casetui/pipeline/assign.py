@@ -24,6 +24,37 @@ def _merge(*reason_lists: str | None) -> str:
     return ",".join(words)
 
 
+def _people(cases: pl.DataFrame) -> pl.DataFrame:
+    """Return case_id -> person. Cases sharing a contact id are one person; so
+    are cases with the same full name at the same address (a constituent who
+    came back and was entered as a new contact), who would otherwise claim
+    each other's voter."""
+    contact = pl.coalesce(pl.col("contact_id"), pl.lit("case:") + pl.col("case_id"))
+    identity = pl.concat_str(
+        ["first", "last", "suffix", "house", "street_name", "unit", "zip5"],
+        separator="|",
+        ignore_nulls=True,
+    )
+    whole = pl.all_horizontal(
+        pl.col(c).is_not_null() for c in ("first", "last", "house", "street_name")
+    )
+    with_identity = cases.select(
+        "case_id",
+        "birth_year",
+        contact.alias("contact"),
+        pl.when(whole).then(identity).alias("identity"),
+    )
+    # Two birth years under one name and address are a parent and child.
+    one_born = pl.col("birth_year").drop_nulls().n_unique().over("identity") <= 1
+    return with_identity.select(
+        "case_id",
+        pl.when(pl.col("identity").is_not_null() & one_born)
+        .then(pl.col("contact").min().over("identity"))
+        .otherwise(pl.col("contact"))
+        .alias("person"),
+    )
+
+
 def assign(
     cases: pl.DataFrame,
     candidates: pl.DataFrame,
@@ -32,11 +63,11 @@ def assign(
     name_only: float,
 ) -> pl.DataFrame:
     """Return one row per case: case_id, voter_id (null when rejected), score,
-    band (accept / review / reject) and reasons. `cases` needs case_id and
-    contact_id; `candidates` needs case_id, voter_id, weight, score, reasons and
-    `home` (the voter's address key, null when unknown)."""
-    person = pl.coalesce(pl.col("contact_id"), pl.lit("case:") + pl.col("case_id"))
-    people = cases.select("case_id", person.alias("person"))
+    band (accept / review / reject) and reasons. `cases` needs case_id,
+    contact_id and the normalized name and address; `candidates` needs case_id,
+    voter_id, weight, score, reasons and `home` (the voter's address key, null
+    when unknown)."""
+    people = _people(cases)
     per_person = (
         candidates.join(people, on="case_id")
         .sort("weight", descending=True)

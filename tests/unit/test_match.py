@@ -125,16 +125,35 @@ def test_two_people_claiming_one_voter_send_the_weaker_to_review():
         {"voter_id": "V1", "first_name": "Omar", "last_name": "Haddad",
          "birth_year": "1980", **HOME},
     )  # fmt: skip
+    # Father and son of one name at one address: told apart by birth year.
     cases = _cases(
         {"contact_id": "P1", "first_name": "Omar", "last_name": "Haddad",
          "birth_year": "1980", **HOME},
-        {"contact_id": "P2", "first_name": "Omar", "last_name": "Haddad", **HOME},
+        {"contact_id": "P2", "first_name": "Omar", "last_name": "Haddad",
+         "birth_year": "1954", **HOME},
     )  # fmt: skip
     result = match(cases, voters)
     strong, weak = _assigned(result, "C0"), _assigned(result, "C1")
     assert (strong["voter_id"], strong["band"]) == ("V1", "accept")
     assert weak["band"] == "review"
     assert "claimed" in weak["reasons"]
+
+
+def test_one_name_at_one_address_under_two_contacts_is_one_person():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Omar", "last_name": "Haddad",
+         "birth_year": "1980", **HOME},
+    )  # fmt: skip
+    cases = _cases(
+        {"contact_id": "P1", "first_name": "Omar", "last_name": "Haddad",
+         "birth_year": "1980", **HOME},
+        {"contact_id": "P2", "first_name": "OMAR", "last_name": "Haddad", **HOME},
+    )  # fmt: skip
+    result = match(cases, voters)
+    for case_id in ("C0", "C1"):
+        row = _assigned(result, case_id)
+        assert (row["voter_id"], row["band"]) == ("V1", "accept")
+        assert "claimed" not in row["reasons"]
 
 
 def test_cases_of_one_contact_share_their_voter():
