@@ -27,7 +27,7 @@ class Thresholds:
     """Score cut-offs for a case's best candidate."""
 
     accept: float = 0.80  # at/above: auto-accepted (unless a reason asks review)
-    review: float = 0.30  # at/above and below accept: the operator decides
+    review: float = 0.08  # at/above and below accept: the operator decides
     # A pair that agrees on the name alone, away from the registered address,
     # is a namesake as often as a mover: accepted only when nearly certain.
     name_only: float = 0.99
