@@ -13,7 +13,12 @@ from casetui.checklist import read_attestations_file
 from casetui.errors import CasetuiError, InputError
 from casetui.pipeline.export import TARGETS, write_private
 from casetui.pipeline.ingest import read_table
-from casetui.pipeline.layouts import apply_layout, check_unique_cases, choose_layout
+from casetui.pipeline.layouts import (
+    apply_layout,
+    check_unique_cases,
+    choose_layout,
+    columns_read,
+)
 from casetui.pipeline.match import MatchResult, match, pair_table
 from casetui.session.store import Session
 from casetui.workflow import Conversion
@@ -138,13 +143,18 @@ def match_files(
         ("casework", casework, casework_layout),
         ("voter", voters, voter_layout),
     ):
-        table = read_table(path)
-        layout = choose_layout(table.frame.columns, kind, forced, path)
-        frames[kind] = apply_layout(table.frame, layout, path)
+        preview = read_table(path, max_rows=200)
+        layout = choose_layout(preview.frame.columns, kind, forced, path)
+        wanted = columns_read(preview.frame.columns, layout)
+        frames[kind] = apply_layout(
+            read_table(path, columns=wanted).frame, layout, path
+        )
         console.print(f"{kind}: {frames[kind].height:,} rows, layout {layout.name}")
     check_unique_cases(frames["casework"], casework)
 
-    result = match(frames["casework"], frames["voter"])
+    # Handed over, not kept: match() can let the raw voter rows go once their
+    # normal forms exist.
+    result = match(frames.pop("casework"), frames.pop("voter"))
     pairs = pair_table(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".parquet":

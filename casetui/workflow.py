@@ -27,6 +27,7 @@ from casetui.pipeline.layouts import (
     apply_layout,
     check_unique_cases,
     choose_layout,
+    columns_read,
     detect_layout,
 )
 from casetui.pipeline.match import MatchResult, Thresholds, match
@@ -202,9 +203,17 @@ class Conversion:
         store the result in the session. Raises InputError or LayoutError."""
         self.require("files")
         kind = ROLES[role]
-        table = read_table(path)
-        if layout is None:
-            layout = choose_layout(table.frame.columns, kind, layout_name, path)
+        if role == "voter":
+            # A voter file is read for its mapped columns only; the casework
+            # file whole, so the scrub report can say what it dropped.
+            headers = read_table(path, max_rows=200).frame.columns
+            if layout is None:
+                layout = choose_layout(headers, kind, layout_name, path)
+            table = read_table(path, columns=columns_read(headers, layout))
+        else:
+            table = read_table(path)
+            if layout is None:
+                layout = choose_layout(table.frame.columns, kind, layout_name, path)
         frame = apply_layout(table.frame, layout, path)
         if frame.height == 0:
             raise InputError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import _csv
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -61,12 +62,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path, *, max_rows: int | None = None) -> Table:
+def read_table(
+    path: Path, *, max_rows: int | None = None, columns: set[str] | None = None
+) -> Table:
     """Read a CSV/TSV/pipe/semicolon, XLSX or Parquet file with every value as text.
 
-    `max_rows` reads only the first rows (a preview). Returns a Table whose notes say
-    what was fixed or noticed (never a value). Raises InputError naming the file
-    (and row where known) when it is missing, empty, binary or malformed.
+    `max_rows` reads only the first rows (a preview); `columns` keeps only those
+    headers (a voter file's hundreds of unused columns are never held). Returns a
+    Table whose notes say what was fixed or noticed (never a value). Raises
+    InputError naming the file (and row where known) when it is missing, empty,
+    binary or malformed.
     """
     path = Path(path)
     try:
@@ -98,7 +103,15 @@ def read_table(path: Path, *, max_rows: int | None = None) -> Table:
     else:
         if max_rows is not None and len(head) < size:
             head = head[: head.rfind(b"\n") + 1] or head  # whole lines only
-        table = _read_delimited(path, head, size, sha, max_rows)
+        table = _read_delimited(path, head, size, sha, max_rows, columns)
+    if columns is not None:
+        # extra_N hold values of over-long rows: kept, as the notes promise.
+        kept = [
+            name
+            for name in table.frame.columns
+            if name in columns or name.startswith("extra_")
+        ]
+        table = dataclasses.replace(table, frame=table.frame.select(kept))
 
     log.info(
         "read %s rows=%d columns=%d encoding=%s notes=%d",
@@ -120,7 +133,12 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
 
 
 def _read_delimited(
-    path: Path, data: bytes, size: int, sha: str, max_rows: int | None
+    path: Path,
+    data: bytes,
+    size: int,
+    sha: str,
+    max_rows: int | None,
+    columns: set[str] | None,
 ) -> Table:
     notes: list[str] = []
     encoding, raw = _to_utf8(path, data)
@@ -157,7 +175,7 @@ def _read_delimited(
             f"({_rows(long_rows)}); the extra values are in columns extra_N"
         )
     else:
-        frame = _polars_read(raw, delimiter, names, max_rows, path)
+        frame = _polars_read(raw, delimiter, names, max_rows, path, columns)
     if short_rows:
         notes.append(
             f"{len(short_rows)} row(s) had fewer fields than the header "
@@ -329,17 +347,27 @@ def _ragged_rows(
 
 
 def _polars_read(
-    raw: bytes, delimiter: str, names: list[str], max_rows: int | None, path: Path
+    raw: bytes,
+    delimiter: str,
+    names: list[str],
+    max_rows: int | None,
+    path: Path,
+    columns: set[str] | None = None,
 ) -> pl.DataFrame:
+    picked = [i for i, name in enumerate(names) if columns is None or name in columns]
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             raw,
             separator=delimiter,
             has_header=True,
-            new_columns=names,
+            columns=picked,
             infer_schema=False,
             n_rows=max_rows,
             raise_if_empty=False,
+        )
+        # By position: the file's own headers may repeat or be blank.
+        return frame.rename(
+            dict(zip(frame.columns, [names[i] for i in picked], strict=True))
         )
     except pl.exceptions.PolarsError as exc:
         log.info("csv reader refused %s (%s); reading row by row", path.suffix, exc)

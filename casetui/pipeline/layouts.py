@@ -202,6 +202,13 @@ def _header_keys(headers: list[str]) -> dict[str, str]:
     return keys
 
 
+def columns_read(headers: list[str], layout: Layout) -> set[str]:
+    """Return the file's headers that `layout` maps: the only ones worth reading
+    from a voter file that may have hundreds."""
+    keys = _header_keys(headers)
+    return {keys[k] for k in layout.headers() if k in keys}
+
+
 def score_layout(headers: list[str], layout: Layout) -> float:
     """Return how well `layout` fits these headers, 0..1: 0 when a required field
     is missing, else 0.7 x share of the layout's fields found + 0.3 x share of the

@@ -82,6 +82,7 @@ def match(
     normal_cases = normalize_cases(cases)
     stage("normalize_cases", 0.1)
     normal_voters = normalize_voters(voters)
+    del voters  # the raw rows are no longer needed; a caller may have let go too
     stage("normalize_voters", 0.4)
     pairs, block_stats = candidate_pairs(normal_cases, normal_voters, block_cap)
     stats.update(block_stats)

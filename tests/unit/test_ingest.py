@@ -196,3 +196,14 @@ def test_old_excel_is_refused_with_what_to_do(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="save it as .xlsx or .csv"):
         read_table(path)
+
+
+def test_only_the_columns_asked_for_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "voters.csv"
+    rows = ["id,First,Party,Last,Phone,Phone"]
+    rows += [f"V{n},Ann{n},D,Lee{n},555-01{n:02},555-02{n:02}" for n in range(50)]
+    path.write_text("\n".join(rows) + "\n")
+
+    table = read_table(path, columns={"id", "Last", "Phone_2"})
+    assert table.frame.columns == ["id", "Last", "Phone_2"]
+    assert table.frame.row(3) == ("V3", "Lee3", "555-0203")
