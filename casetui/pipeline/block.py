@@ -26,6 +26,8 @@ PASSES: dict[str, tuple[list[str], list[str]]] = {
         ["birth_year", "first_tok", "last1"],
     ),
     "born": (["birth_year", "last"], ["birth_year", "last"]),
+    # First and last name entered in each other's fields.
+    "swapped": (["last", "first_tok"], ["first_tok", "last"]),
     # A mistyped surname at home: the first name and the house number still agree.
     "first_house": (["first_key", "house", "zip5"], ["first_tok", "house", "zip5"]),
     # The initial alone across a whole file makes half of all pairs for a few

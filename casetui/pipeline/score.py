@@ -150,6 +150,16 @@ def score_pairs(
     )
 
 
+def _swapped() -> pl.Expr:
+    """First and last name each in the other's field (a form filled in the
+    wrong order): compared crosswise, they agree."""
+    return (
+        (pl.col("c_first_tok") == pl.col("v_last"))
+        & (pl.col("c_last") == pl.col("v_first_tok"))
+        & (pl.col("c_last") != pl.col("v_last"))
+    )
+
+
 def _name_evidence(total: int) -> list[pl.Expr]:
     c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
     first_exact = (pl.col("c_first") == pl.col("v_first")) | (c == v)
@@ -158,6 +168,8 @@ def _name_evidence(total: int) -> list[pl.Expr]:
     first = (
         pl.when(c.is_null() | v.is_null())
         .then(0.0)
+        .when(_swapped())
+        .then(bits(0.02, 0.0001))
         .when(first_exact)
         .then(_tf(pl.col("n_first"), total, 0.88))
         .when(initial & (c.str.slice(0, 1) == v.str.slice(0, 1)))
@@ -191,6 +203,8 @@ def _name_evidence(total: int) -> list[pl.Expr]:
     last = (
         pl.when(cl.is_null() | vl.is_null())
         .then(0.0)
+        .when(_swapped())
+        .then(_tf(pl.col("n_last"), total, 0.9))
         .when((cl == vl) & same_home)
         .then(bits(0.9, 0.5))
         .when(cl == vl)
@@ -326,6 +340,7 @@ def _reasons() -> pl.Expr:
         | (pl.col("lvl_street") == "close"),
         "compound": (pl.col("c_last") != pl.col("v_last")) & (pl.col("ev_last") > 5),
         "surname_changed": pl.col("ev_last") < -1,
+        "swapped": _swapped(),
         "moved": pl.col("lvl_street") == "different",
         "suffix_conflict": pl.col("ev_suffix") < -5,
         "birth_year_gap": pl.col("ev_birth_year") < -5,

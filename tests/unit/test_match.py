@@ -240,3 +240,16 @@ def test_unreadable_values_weigh_nothing(bad):
                     "birth_year": bad, "email": bad})  # fmt: skip
     pair = match(cases, voters).candidates.row(0, named=True)
     assert pair["ev_phone"] == pair["ev_birth_year"] == pair["ev_email"] == 0.0
+
+
+def test_first_and_last_name_in_each_others_fields_are_found():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Jassim", "last_name": "Rybak",
+         "birth_year": "1984", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Rybak", "last_name": "Jassim",
+                    "birth_year": "1984", **HOME})  # fmt: skip
+    row = _assigned(match(cases, voters))
+    assert row["voter_id"] == "V1"
+    assert row["band"] == "accept"
+    assert "swapped" in row["reasons"]
