@@ -69,7 +69,9 @@ def candidate_pairs(
     capped_<pass> (keys skipped for having more than `cap` voters) and
     pairs_total."""
     case_keys = _case_keys(cases)
-    voter_keys = voters.with_columns(_short_keys())
+    # Lazy: each pass reads only its key columns and keeps only the voters whose
+    # keys some case has, never a whole-file copy of them.
+    voter_keys = voters.lazy().with_columns(_short_keys())
     found: list[pl.DataFrame] = []
     stats: dict[str, int] = {}
     for name, (case_cols, voter_cols) in PASSES.items():
@@ -80,8 +82,8 @@ def candidate_pairs(
             left = left.filter(pl.col("first_tok").str.len_chars() > 1)
         right = (
             voter_keys.select("voter_id", *voter_cols)
-            .drop_nulls()
-            .join(left.select(voter_cols).unique(), on=voter_cols, how="semi")
+            .join(left.lazy().select(voter_cols).unique(), on=voter_cols, how="semi")
+            .collect()
         )
         sizes = right.group_by(voter_cols).len()
         big = sizes.filter(pl.col("len") > cap)

@@ -93,8 +93,11 @@ def frequencies(
     no other, and a million-row file has far more."""
     counts = []
     for name, cols in FREQUENCY_KEYS.items():
-        values = voters.lazy().select(cols).drop_nulls()
-        if among is not None:
+        values = voters.lazy().select(cols)
+        if among is None:
+            values = values.drop_nulls()
+        else:
+            # The join leaves out nulls itself; no copy of the column first.
             wanted = among.lazy().select(cols).drop_nulls().unique()
             values = values.join(wanted, on=cols, how="semi")
         counts.append(values.group_by(cols).len(name=f"n_{name}"))
