@@ -105,6 +105,11 @@ def read_attestations_file(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
         details = {k: str(v) for k, v in table.items() if k != "attested"}
         if item.key == "codebook" and details.get("path"):
             details["path"] = str(codebook_path(details["path"], path.parent))
+        source = details.get("source", "").strip()
+        if item.key == "suppression_list" and source.lower() not in ("", "none"):
+            beside = path.parent / Path(source).expanduser()
+            if not Path(source).expanduser().is_file() and beside.is_file():
+                details["source"] = str(beside.resolve())
         problems += [f"[{item.key}] {label}" for label in missing_fields(item, details)]
         items[item.key] = details
     if problems:

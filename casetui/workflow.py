@@ -36,6 +36,7 @@ from casetui.pipeline.suppress import (
     NOT_OVERRIDABLE,
     RULES,
     find_suppressions,
+    read_opt_out,
     suppressed_case_ids,
 )
 from casetui.session.store import STEPS, Decision, FileRecord, Session
@@ -145,6 +146,8 @@ class Conversion:
             raise GateError(
                 "Attestation incomplete", f"{item.title}: fill in " + ", ".join(blank)
             )
+        if key == "suppression_list":
+            self._opt_out_source(details["source"])  # refused now, not later
         if key == "codebook":
             codebook = load_codebook(Path(details["path"]).expanduser())
             self._codebook = codebook
@@ -265,7 +268,9 @@ class Conversion:
     def run_suppression(self) -> list[RuleSummary]:
         """Apply every suppression rule and store the hits."""
         self.require("suppression")
-        hits = find_suppressions(self.frame("cases"), self.codebook)
+        source = self.session.attestations().get("suppression_list", {})
+        opt_out = self._opt_out_source(source.get("source", "none"))
+        hits = find_suppressions(self.frame("cases"), self.codebook, opt_out)
         self.session.write_frame("hits", hits)
         self._frames["hits"] = hits
         self.session.audit(
@@ -273,6 +278,14 @@ class Conversion:
             **{f"hits_{rule}": int((hits["rule"] == rule).sum()) for rule in RULES},
         )
         return self.suppression_summary()
+
+    @staticmethod
+    def _opt_out_source(source: str) -> pl.DataFrame | None:
+        """The attested opt-out list read, or None for 'none'. Raises InputError
+        for a file that is missing or has nothing to match people by."""
+        if source.strip().lower() == "none":
+            return None
+        return read_opt_out(Path(source.strip()).expanduser())
 
     def suppression_summary(self) -> list[RuleSummary]:
         hits = self.frame("hits")

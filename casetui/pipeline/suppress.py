@@ -9,11 +9,14 @@ enforces that too), and the fix for an unknown one is to add it to the codebook.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from casetui.errors import InputError
+from casetui.pipeline.ingest import read_table
+from casetui.pipeline.layouts import mapping_from
 
 if TYPE_CHECKING:
     from casetui.pipeline.codebook import Codebook
@@ -137,6 +140,31 @@ def _opt_out_hits(cases: pl.DataFrame, opt_out: pl.DataFrame) -> pl.DataFrame:
         return _empty_hits()
     # one hit per case: the first way it matched (phone, then email, then name)
     return pl.concat(found).unique(subset="case_id", keep="first", maintain_order=True)
+
+
+OPT_OUT_FIELDS = ("first_name", "last_name", "zip5", "phone", "email")
+
+
+def read_opt_out(path: Path) -> pl.DataFrame:
+    """Read an opt-out list (CSV, XLSX...: people who asked not to be contacted)
+    into first_name, last_name, zip5, phone and email, by header similarity.
+
+    Raises InputError when the file cannot be read or has no column to match
+    people by (a phone, an email, or first name, last name and ZIP code)."""
+    table = read_table(path)
+    mapping = mapping_from(list(table.frame.columns), "casework")
+    found = {f: mapping.get(f) for f in OPT_OUT_FIELDS if mapping.get(f)}
+    by_name = {"first_name", "last_name", "zip5"} <= set(found)
+    if not (by_name or "phone" in found or "email" in found):
+        raise InputError(
+            "Opt-out list unusable",
+            f"{path.name}: no column to match people by. It needs a phone, an "
+            "email, or first name, last name and ZIP code columns.",
+        )
+    return table.frame.select(
+        pl.col(found[f]).alias(f) if f in found else pl.lit(None, pl.Utf8).alias(f)
+        for f in OPT_OUT_FIELDS
+    )
 
 
 def find_suppressions(

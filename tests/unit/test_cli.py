@@ -255,3 +255,34 @@ def test_a_header_without_rows_is_refused(tmp_path: Path, attestations_file: Pat
     )  # fmt: skip
     assert result.exit_code == 2
     assert "cases.csv has a header but no rows" in result.output
+
+
+def test_people_on_the_attested_opt_out_list_are_suppressed(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    # Case 10004 (Heather Bush) is linked and exported without the list.
+    (tmp_path / "optout.csv").write_text(
+        "First Name,Last Name,Zip,Phone\nHEATHER,Bush,02143,\n"
+    )
+    text = attestations_file.read_text().replace(
+        'source = "none"', 'source = "optout.csv"'
+    )
+    attestations_file.write_text(text)
+    result = run_samples(tmp_path, attestations_file)
+    assert result.exit_code == 0, result.output
+    assert "suppressed by opt_out_list: 1" in result.output
+    assert "Bush," not in (tmp_path / "out" / "nationbuilder-people.csv").read_text()
+    assert "10004," not in (tmp_path / "out" / "linked-cases.csv").read_text()
+
+
+def test_an_opt_out_list_that_is_not_there_is_refused(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    text = attestations_file.read_text().replace(
+        'source = "none"', 'source = "missing-optout.csv"'
+    )
+    attestations_file.write_text(text)
+    result = run_samples(tmp_path, attestations_file)
+    assert result.exit_code == 2
+    assert "missing-optout.csv" in result.output
+    assert not (tmp_path / "out").exists()
