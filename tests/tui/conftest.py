@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input
 
 from casetui.checklist import CHECKLIST
 from casetui.paths import codebooks_dir
@@ -74,6 +74,8 @@ def attest_all(conversion: Conversion) -> None:
         details = {key: "x" for key, _ in item.fields}
         if item.key == "codebook":
             details["path"] = str(codebooks_dir() / "default.toml")
+        if item.key == "suppression_list":
+            details["source"] = "none"
         conversion.attest(item.key, details)
     conversion.complete_checklist()
 
@@ -96,3 +98,23 @@ async def settle(pilot: Pilot) -> None:
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()
+
+
+def keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+async def attest_by_keyboard(pilot) -> None:
+    """Type a name and every item's fields, tick each item, continue."""
+    await pilot.press(*keys("Pat Doe"), "enter")
+    for item in CHECKLIST:
+        for field, _label in item.fields:
+            focused = pilot.app.screen.focused
+            assert isinstance(focused, Input)
+            if not focused.value:
+                await pilot.press(*keys("none" if field == "source" else "Yes"))
+            await pilot.press("tab")
+        assert isinstance(pilot.app.screen.focused, Checkbox)
+        await pilot.press("space", "tab")
+    await pilot.press("ctrl+n")
+    await settle(pilot)

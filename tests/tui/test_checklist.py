@@ -7,28 +7,14 @@ from textual.widgets import Checkbox, Input, Static
 from casetui.checklist import CHECKLIST
 from casetui.tui.checklist import ChecklistScreen
 from casetui.tui.files import FilesScreen
-from tests.tui.conftest import make_app, settle
-
-
-def keys(text: str) -> list[str]:
-    return ["space" if ch == " " else ch for ch in text]
+from tests.tui.conftest import attest_by_keyboard, keys, make_app, settle
 
 
 async def test_keyboard_walk_attests_every_item_and_moves_to_files(conversion):
     app = make_app(conversion)
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, ChecklistScreen)
-        await pilot.press(*keys("Pat Doe"), "enter")
-        for item in CHECKLIST:
-            for _field in item.fields:
-                focused = app.screen.focused
-                assert isinstance(focused, Input)
-                if not focused.value:
-                    await pilot.press(*keys("Yes"))
-                await pilot.press("tab")
-            assert isinstance(app.screen.focused, Checkbox)
-            await pilot.press("space", "tab")
-        await pilot.press("ctrl+n")
+        await attest_by_keyboard(pilot)
         await settle(pilot)
 
         assert isinstance(app.screen, FilesScreen)

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
-from casetui.checklist import CHECKLIST
 from casetui.paths import samples_dir
 from casetui.pipeline.export import FILE_NAMES, TARGETS
 from casetui.tui.checklist import ChecklistScreen
@@ -20,7 +19,7 @@ from casetui.tui.review import ReviewScreen
 from casetui.tui.review_dialogs import ReviewDialog
 from casetui.tui.suppression import SuppressionScreen
 from casetui.workflow import Conversion
-from tests.tui.conftest import make_app, settle
+from tests.tui.conftest import attest_by_keyboard, keys, make_app, settle
 
 CASEWORK = samples_dir() / "casework_civicrm.csv"
 VOTERS = samples_dir() / "voters_l2.csv"
@@ -30,27 +29,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def keys(text: str) -> list[str]:
-    return ["space" if ch == " " else ch for ch in text]
-
-
 def read(path: Path) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema=False)
-
-
-async def attest_by_keyboard(pilot) -> None:
-    await pilot.press(*keys("Pat Doe"), "enter")
-    for item in CHECKLIST:
-        for _field in item.fields:
-            focused = pilot.app.screen.focused
-            assert isinstance(focused, Input)
-            if not focused.value:
-                await pilot.press(*keys("Yes"))
-            await pilot.press("tab")
-        assert isinstance(pilot.app.screen.focused, Checkbox)
-        await pilot.press("space", "tab")
-    await pilot.press("ctrl+n")
-    await settle(pilot)
 
 
 async def load_by_keyboard(pilot) -> None:
