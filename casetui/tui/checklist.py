@@ -168,6 +168,24 @@ class ChecklistScreen(Screen[None]):
             self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
             event.checkbox.label = "I attest this"
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Editing an attested item's field withdraws the attestation: what is
+        stored must be what the screen shows, so the item is ticked again."""
+        for key, item in ITEMS.items():
+            for field, _ in item.fields:
+                if event.input.id != _field_id(key, field):
+                    continue
+                attested = self.conversion.session.attestations().get(key)
+                if attested is not None and attested.get(field) != event.value.strip():
+                    checkbox = self.query_one(f"#attest-{key}", Checkbox)
+                    checkbox.value = False  # withdraws, through on_checkbox_changed
+                    self.notify(
+                        f"{item.title}: changed, so no longer attested. Tick it "
+                        "again to attest the new details.",
+                        severity="warning",
+                    )
+                return
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "operator":
             if self._save_operator():

@@ -89,3 +89,21 @@ async def test_unticking_withdraws_the_attestation_and_closes_the_gate(conversio
         await pilot.press("f3")  # the files step is closed again
         await pilot.pause()
         assert isinstance(app.screen, ChecklistScreen)
+
+
+async def test_editing_an_attested_field_withdraws_the_attestation(conversion):
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*keys("Pat Doe"), "enter")
+        await pilot.press(*keys("Sam Counsel"), "tab", *keys("2026-11-30"), "tab")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "counsel_review" in conversion.session.attestations()
+
+        counsel = app.screen.query_one("#field-counsel_review-counsel_name", Input)
+        counsel.focus()
+        await pilot.press("end", *keys(" Jr"))
+        await pilot.pause()
+        assert "counsel_review" not in conversion.session.attestations()
+        box = app.screen.query_one("#attest-counsel_review", Checkbox)
+        assert box.value is False
