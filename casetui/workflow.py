@@ -29,9 +29,10 @@ from casetui.pipeline.layouts import (
     choose_layout,
     columns_read,
     detect_layout,
+    mapped_headers,
 )
 from casetui.pipeline.match import MatchResult, Thresholds, match
-from casetui.pipeline.scrub import ScrubReport, scrub
+from casetui.pipeline.scrub import DROPPED, ScrubReport, preview_safe, scrub
 from casetui.pipeline.suppress import (
     NOT_OVERRIDABLE,
     RULES,
@@ -183,11 +184,13 @@ class Conversion:
         table = read_table(path, max_rows=200)
         headers = list(table.frame.columns)
         layout, score = detect_layout(headers, kind)
+        mapped = mapped_headers(headers, layout) if layout else {}
+        dropped = {h for field in DROPPED for h in mapped.get(field, [])}
         return FileInspection(
             path,
             kind,
             headers,
-            table.frame.head(20),
+            preview_safe(table.frame.head(20), dropped),
             table.encoding,
             table.delimiter,
             layout,

@@ -202,6 +202,11 @@ def _header_keys(headers: list[str]) -> dict[str, str]:
     return keys
 
 
+def mapped_headers(headers: list[str], layout: Layout) -> dict[str, list[str]]:
+    """Return canonical field -> the file's headers that `layout` maps to it."""
+    return _present(layout.fields, _header_keys(headers))
+
+
 def columns_read(headers: list[str], layout: Layout) -> set[str]:
     """Return the file's headers that `layout` maps: the only ones worth reading
     from a voter file that may have hundreds."""

@@ -6,6 +6,7 @@ left in the free text it keeps, and report what was removed by column and count
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -139,3 +140,29 @@ def scrub(
         report.total_redactions,
     )
     return cases, report
+
+
+NOT_SHOWN = "[not shown]"
+# Headers that hold what scrub drops, in files whose layout is not known yet.
+_SENSITIVE_HEADER = r"(?i)note|detail|comment|narrative|descr|ssn|social|birth|dob"
+
+
+def preview_safe(
+    frame: pl.DataFrame, dropped_headers: set[str] | None = None
+) -> pl.DataFrame:
+    """Return preview rows fit to show on a screen before the file is scrubbed:
+    the columns scrub would drop (`dropped_headers`, or by their header's name
+    when the layout is not known) read "[not shown]", and identifiers in every
+    other column are redacted."""
+    hidden = set(dropped_headers or ())
+    hidden |= {n for n in frame.columns if re.search(_SENSITIVE_HEADER, n)}
+    shown = []
+    for name in frame.columns:
+        column = pl.col(name).cast(pl.Utf8)
+        if name in hidden:
+            column = pl.when(column.is_not_null()).then(pl.lit(NOT_SHOWN))
+        else:
+            for _kind, pattern, replacement in PATTERNS:
+                column = column.str.replace_all(pattern, replacement)
+        shown.append(column.alias(name))
+    return frame.select(shown)

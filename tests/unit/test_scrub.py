@@ -126,3 +126,20 @@ def _civicrm() -> tuple[str, pl.DataFrame]:
     path = DATA / "civicrm_cases.csv"
     layout = next(lay for lay in all_layouts("casework") if lay.name == "civicrm")
     return layout.name, apply_layout(read_table(path).frame, layout, path)
+
+
+def test_a_preview_shows_no_notes_and_no_identifiers(tmp_path) -> None:
+    from casetui.session.store import Session
+    from casetui.workflow import Conversion
+
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "case_id,first_name,last_name,case_type,case_subject,case_details\n"
+        "1,Ann,Lee,Housing,SSN 123-45-6789 on file,Diagnosed with kidney failure\n"
+    )
+    conversion = Conversion(Session.create("preview"))
+    preview = conversion.inspect(path, "casework").preview
+    shown = " ".join(str(v) for v in preview.row(0))
+    assert "kidney" not in shown and "123-45-6789" not in shown
+    assert preview["case_details"][0] == "[not shown]"
+    assert "Ann" in shown and "Housing" in shown
