@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import traceback
 from collections.abc import Callable
@@ -99,6 +100,13 @@ def _open_or_create(name: str | None) -> Any:
     except SessionError:
         if any(info.name == name or info.id == name for info in Session.list_all()):
             raise
+        if re.fullmatch(r"\d{8}-\d{6}(-[0-9a-f]{0,6})?", name):
+            # Shaped like an id: a mistyped or purged one, not a new name.
+            raise SessionError(
+                "Session not found",
+                f'No session has the id "{name}". Run `casetui sessions` to list '
+                "them; give a name instead to start a new one.",
+            ) from None
         return Session.create(name)
 
 

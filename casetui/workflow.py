@@ -496,7 +496,9 @@ class Conversion:
             codebook=self.codebook,
             manifest=self.manifest(),
         )
-        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in reversed([out_dir, *out_dir.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)  # each new level owner-only, not just the last
         self._remove_stale_exports(out_dir, targets)
         written = exporting.write_exports(request)
         for path in written:

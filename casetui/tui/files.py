@@ -117,6 +117,16 @@ class FilesScreen(Screen[None]):
             self.role = widget_id.removeprefix("path-")
             if self.role in self.inspections:
                 self._show_inspection(self.inspections[self.role])
+            else:
+                self._hide_inspection()  # never one file's details under another
+
+    def _hide_inspection(self) -> None:
+        self.query_one("#details-title", Label).update(
+            f"{ROLE_TITLES[self.role]}: press enter or ctrl+r to inspect it"
+        )
+        self.query_one("#summary", Static).update("")
+        for part in ("#layout-row", "#preview", "#mapping"):
+            self.query_one(part).display = False
 
     # -- inspecting ----------------------------------------------------------------
 

@@ -205,7 +205,7 @@ class SuppressionScreen(Screen[None]):
     def _mark(self, case_id: str, reason: str | None) -> None:
         """Show one hit's override state and the new totals, in place."""
         hits = self.query_one("#hits", DataTable)
-        hits.update_cell(case_id, "Kept", plain(_kept(reason)))
+        hits.update_cell(case_id, "Kept", plain(_kept(reason)), update_width=True)
         self._refresh()
 
     def _selected_hit(self) -> str | None:

@@ -62,6 +62,7 @@ async def test_export_writes_every_target_and_lists_the_files(at_export, tmp_pat
     written = list(Path(folder).iterdir())
     assert written
     assert Path(folder).stat().st_mode & 0o077 == 0
+    assert Path(folder).parent.stat().st_mode & 0o077 == 0
     for path in written:
         assert path.name in result
     assert "rows" in result

@@ -157,3 +157,23 @@ async def test_a_failed_load_opens_a_readable_error_dialog(conversion, tmp_path)
         assert isinstance(app.screen, FilesScreen)
         assert "Loading failed" in shown(app.screen, "#report")
     assert "casework" not in conversion.session.files()
+
+
+async def test_moving_to_the_other_file_never_leaves_the_first_ones_details(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    demo = {"casework": casework_csv, "voter": voter_csv}
+    app = make_app(conversion, demo_files=demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("enter")  # inspect the casework file
+        await settle(pilot)
+        assert "civicrm" in shown(screen, "#summary")
+
+        screen.query_one("#path-voter", Input).focus()
+        await settle(pilot)
+        assert "civicrm" not in shown(screen, "#summary")
+        assert "Voter file" in shown(screen, "#details-title")
+        assert not screen.query_one("#preview", DataTable).display

@@ -286,3 +286,12 @@ def test_an_opt_out_list_that_is_not_there_is_refused(
     assert result.exit_code == 2
     assert "missing-optout.csv" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_resuming_an_id_that_does_not_exist_starts_nothing() -> None:
+    from casetui.session.store import Session
+
+    result = runner.invoke(app, ["tui", "--session", "20261204-055244-b9e8c1"])
+    assert result.exit_code == 2
+    assert 'No session has the id "20261204-055244-b9e8c1"' in result.output
+    assert Session.list_all() == []
