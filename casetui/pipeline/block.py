@@ -26,6 +26,16 @@ PASSES: dict[str, tuple[list[str], list[str]]] = {
         ["birth_year", "first_tok", "last1"],
     ),
     "born": (["birth_year", "last"], ["birth_year", "last"]),
+    # The same door with a mistyped ZIP code: house and street in a region.
+    "address_region": (
+        ["house", "street_name", "zip3"],
+        ["house", "street_name", "zip3"],
+    ),
+    # A mistyped surname away from home: birth year and first name in a region.
+    "born_first": (
+        ["birth_year", "first_key", "zip3"],
+        ["birth_year", "first_tok", "zip3"],
+    ),
     # First and last name entered in each other's fields.
     "swapped": (["last", "first_tok"], ["first_tok", "last"]),
     # A mistyped surname at home: the first name and the house number still agree.

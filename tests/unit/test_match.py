@@ -253,3 +253,15 @@ def test_first_and_last_name_in_each_others_fields_are_found():
     assert row["voter_id"] == "V1"
     assert row["band"] == "accept"
     assert "swapped" in row["reasons"]
+
+
+def test_a_mistyped_zip_code_at_the_registered_door_is_still_compared():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Ines", "last_name": "Vale", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Ines", "last_name": "Vaale", **HOME,
+                    "zip5": "02193"})  # fmt: skip
+    result = match(cases, voters)
+    pair = result.candidates.filter(pl.col("voter_id") == "V1")
+    assert pair.height == 1
+    assert "address_region" in pair["passes"][0]
