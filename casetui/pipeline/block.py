@@ -14,7 +14,8 @@ from casetui.pipeline.normalize import nickname_pairs
 
 BLOCK_CAP = 400
 
-# name: (case-side key columns, voter-side key columns)
+# name: (case-side key columns, voter-side key columns). Each pass is one bit
+# of a UInt16 mask in candidate_pairs: sixteen at most.
 PASSES: dict[str, tuple[list[str], list[str]]] = {
     "last_zip": (["last", "zip5"], ["last", "zip5"]),
     "name": (["first_key", "last3"], ["first_tok", "last3"]),

@@ -265,3 +265,15 @@ def test_a_mistyped_zip_code_at_the_registered_door_is_still_compared():
     pair = result.candidates.filter(pl.col("voter_id") == "V1")
     assert pair.height == 1
     assert "address_region" in pair["passes"][0]
+
+
+def test_swapped_names_are_compared_even_away_from_the_registered_address():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Jassim", "last_name": "Rybak",
+         "birth_year": "1984", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Rybak", "last_name": "Jassim",
+                    "birth_year": "1984", **HOME, "street": "98 Other Rd"})  # fmt: skip
+    pair = match(cases, voters).candidates.filter(pl.col("voter_id") == "V1")
+    assert pair.height == 1
+    assert "swapped" in pair["passes"][0]
