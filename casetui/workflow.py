@@ -501,6 +501,9 @@ class Conversion:
                 folder.mkdir(mode=0o700)  # each new level owner-only, not just the last
         self._remove_stale_exports(out_dir, targets)
         written = exporting.write_exports(request)
+        # Remembered, so a resumed session offers the same export again.
+        self.session.set_setting("export_targets", ",".join(targets))
+        self.session.set_setting("export_folder", str(out_dir))
         for path in written:
             self.session.audit("export_written", file=path.name)
         return written

@@ -153,7 +153,7 @@ def read_opt_out(path: Path) -> pl.DataFrame:
     people by (a phone, an email, or first name, last name and ZIP code)."""
     table = read_table(path)
     mapping = mapping_from(list(table.frame.columns), "casework")
-    found = {f: mapping.get(f) for f in OPT_OUT_FIELDS if mapping.get(f)}
+    found = {f: h for f in OPT_OUT_FIELDS if (h := mapping.get(f))}
     by_name = {"first_name", "last_name", "zip5"} <= set(found)
     if not (by_name or "phone" in found or "email" in found):
         raise InputError(

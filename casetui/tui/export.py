@@ -91,18 +91,20 @@ class ExportScreen(Screen[None]):
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
+        session = self.conversion.session
+        # The last export's choices, when this session has made one.
+        chosen = (session.setting("export_targets") or ",".join(TARGETS)).split(",")
+        folder = session.setting("export_folder") or str(default_folder(session.id))
         with VerticalScroll(id="export-form"):
             yield Label("Export to (space toggles):")
             with Vertical(id="export-targets"):
                 for name, title in TARGETS.items():
-                    yield TickBox(title, True, id=f"target-{name}", compact=True)
+                    yield TickBox(
+                        title, name in chosen, id=f"target-{name}", compact=True
+                    )
             yield Label("Output folder:")
             with Horizontal(id="export-folder-row"):
-                yield Input(
-                    str(default_folder(self.conversion.session.id)),
-                    id="export-folder",
-                    compact=True,
-                )
+                yield Input(folder, id="export-folder", compact=True)
                 yield Button(
                     "Export (ctrl+r)",
                     id="export-button",

@@ -137,3 +137,15 @@ async def test_an_unticked_target_reads_as_unticked_without_colour(at_export):
         await pilot.press("space")
         await pilot.pause()
         assert "X" not in box.render().plain
+
+
+async def test_a_resumed_session_offers_the_last_exports_choices(
+    at_export: Conversion, tmp_path
+):
+    folder = tmp_path / "mine"
+    at_export.export(folder, ["ngpvan", "csv"])
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.targets() == ["ngpvan", "csv"]
+        assert app.screen.query_one("#export-folder", Input).value == str(folder)
