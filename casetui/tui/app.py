@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from casetui.errors import CasetuiError
 from casetui.log import setup_logging
 from casetui.tui.widgets import STEP_TITLES, HelpScreen, StepBar
 from casetui.workflow import Conversion
@@ -80,8 +81,19 @@ class CasetuiApp(App[None]):
         else:
             self.switch_screen(screen)
         self.showing = step
-        screen.mount(StepBar(step, self.conversion.session.completed_steps()), before=0)
+        completed = self.conversion.session.completed_steps()
+        # The review can be left with cases undecided; they stay out of exports.
+        unfinished = frozenset(
+            {"match"} if "match" in completed and self._undecided() else ()
+        )
+        screen.mount(StepBar(step, completed, unfinished), before=0)
         log.info("showing step %s", step)
+
+    def _undecided(self) -> bool:
+        try:
+            return bool(self.conversion.pending())
+        except CasetuiError:
+            return False
 
     def advance(self) -> None:
         """Show the screen of the session's current step (after one completed)."""

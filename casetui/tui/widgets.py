@@ -30,7 +30,8 @@ STEP_TITLES = {
 
 
 class StepBar(Static):
-    """One line naming the five steps: "[x]" done, ">" shown now, "[ ]" to do.
+    """One line naming the five steps: "[x]" done, "[~]" done with work left
+    (review cases undecided), ">" shown now, "[ ]" to do.
 
     Text badges, not colour alone, so the bar reads the same with NO_COLOR.
     """
@@ -44,16 +45,24 @@ class StepBar(Static):
     }
     """
 
-    def __init__(self, showing: str, completed: set[str]) -> None:
+    def __init__(
+        self,
+        showing: str,
+        completed: set[str],
+        unfinished: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(id="step-bar")
         self.showing = showing
         self.completed = set(completed)
+        self.unfinished = set(unfinished)
 
     def render(self) -> Text:
         line = Text()
         for number, (step, title) in enumerate(STEP_TITLES.items(), start=1):
             if step == self.showing:
                 badge, style = ">", "bold reverse"
+            elif step in self.completed and step in self.unfinished:
+                badge, style = "[~]", "bold"
             elif step in self.completed:
                 badge, style = "[x]", "bold"
             else:

@@ -149,3 +149,13 @@ async def test_a_resumed_session_offers_the_last_exports_choices(
         await settle(pilot)
         assert app.screen.targets() == ["ngpvan", "csv"]
         assert app.screen.query_one("#export-folder", Input).value == str(folder)
+
+
+async def test_the_step_bar_says_the_review_has_cases_left(at_export: Conversion):
+    assert at_export.pending()
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bar = str(app.screen.query_one("#step-bar").render())
+        assert "[~] 4 Review" in bar
+        assert "[x] 3 Suppression" in bar
