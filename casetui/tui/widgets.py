@@ -116,6 +116,10 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for key, active in self.over.active_bindings.items():
             binding = active.binding
+            # The step's and the wizard's own keys; a text field's editing keys
+            # (home, arrows, selection) would bury them.
+            if active.node not in (self.over, self.app):
+                continue
             if not binding.description or (binding.action, key) in seen:
                 continue
             seen.add((binding.action, key))

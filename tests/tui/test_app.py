@@ -83,6 +83,9 @@ async def test_help_lists_the_screen_keys(conversion):
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("VerticalScroll Static").render())
         assert "Continue" in text and "Attest item" in text
+        # The steps' own keys, not a text field's editing keys.
+        assert "f5  Review" in text and "f6  Export" in text
+        assert "Move cursor left" not in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ChecklistScreen)
