@@ -31,7 +31,7 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "Using official casework for campaign outreach is lawful only in some "
         "jurisdictions and on some terms; counsel's sign-off is the record that "
         "someone qualified looked.",
-        (("counsel_name", "Counsel's name"), ("review_date", "Date of review")),
+        (("counsel_name", "Counsel's name"), ("review_date", "Review date (YYYY-MM-DD)")),
     ),
     ChecklistItem(
         "vendor_account",

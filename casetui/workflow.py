@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,8 @@ class Conversion:
             raise GateError(
                 "Attestation incomplete", f"{item.title}: fill in " + ", ".join(blank)
             )
+        if key == "counsel_review":
+            _check_review_date(details["review_date"])
         if key == "suppression_list":
             self._opt_out_source(details["source"])  # refused now, not later
         if key == "codebook":
@@ -558,3 +561,23 @@ class Conversion:
                 "pending_review": len(self.pending()),
             },
         }
+
+
+def _check_review_date(text: str) -> None:
+    """Raise GateError unless `text` is a real date, not in the future."""
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            when = datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+        if when > date.today():
+            raise GateError(
+                "Attestation incomplete",
+                "Review date: counsel's review cannot be in the future.",
+            )
+        return
+    raise GateError(
+        "Attestation incomplete",
+        "Review date: write the date counsel reviewed this as YYYY-MM-DD "
+        "(or MM/DD/YYYY).",
+    )

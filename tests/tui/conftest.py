@@ -76,6 +76,8 @@ def attest_all(conversion: Conversion) -> None:
             details["path"] = str(codebooks_dir() / "default.toml")
         if item.key == "suppression_list":
             details["source"] = "none"
+        if item.key == "counsel_review":
+            details["review_date"] = "2026-11-20"
         conversion.attest(item.key, details)
     conversion.complete_checklist()
 
@@ -112,7 +114,8 @@ async def attest_by_keyboard(pilot) -> None:
             focused = pilot.app.screen.focused
             assert isinstance(focused, Input)
             if not focused.value:
-                await pilot.press(*keys("none" if field == "source" else "Yes"))
+                typed = {"source": "none", "review_date": "2026-11-20"}
+                await pilot.press(*keys(typed.get(field, "Yes")))
             await pilot.press("tab")
         assert isinstance(pilot.app.screen.focused, Checkbox)
         await pilot.press("space", "tab")

@@ -107,3 +107,18 @@ async def test_editing_an_attested_field_withdraws_the_attestation(conversion):
         assert "counsel_review" not in conversion.session.attestations()
         box = app.screen.query_one("#attest-counsel_review", Checkbox)
         assert box.value is False
+
+
+def test_a_review_date_must_be_a_date_and_not_ahead(conversion):
+    import pytest
+
+    from casetui.errors import GateError
+
+    conversion.session.set_operator("Pat Doe")
+    details = {"counsel_name": "Sam Counsel", "review_date": "next tuesday"}
+    with pytest.raises(GateError, match="YYYY-MM-DD"):
+        conversion.attest("counsel_review", details)
+    with pytest.raises(GateError, match="future"):
+        conversion.attest("counsel_review", {**details, "review_date": "2999-01-01"})
+    conversion.attest("counsel_review", {**details, "review_date": "11/20/2026"})
+    assert "counsel_review" in conversion.session.attestations()
