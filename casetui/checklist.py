@@ -31,7 +31,10 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "Using official casework for campaign outreach is lawful only in some "
         "jurisdictions and on some terms; counsel's sign-off is the record that "
         "someone qualified looked.",
-        (("counsel_name", "Counsel's name"), ("review_date", "Review date (YYYY-MM-DD)")),
+        (
+            ("counsel_name", "Counsel's name"),
+            ("review_date", "Review date (YYYY-MM-DD)"),
+        ),
     ),
     ChecklistItem(
         "vendor_account",
