@@ -169,4 +169,6 @@ def match_files(
         f"review, {stats['band_reject']:,} no match; {pairs.height:,} pairs written "
         f"to {out} in {time.perf_counter() - started:.1f} s"
     )
+    if result.weights is not None:
+        console.print(f"weights: {result.weights.note}")
     return result

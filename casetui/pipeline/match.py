@@ -16,6 +16,7 @@ from casetui.pipeline.assign import assign
 from casetui.pipeline.block import BLOCK_CAP, candidate_pairs
 from casetui.pipeline.normalize import normalize_cases, normalize_voters
 from casetui.pipeline.score import EVIDENCE, frequencies, score_pairs
+from casetui.pipeline.weights import Weights
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class MatchResult:
     candidates: pl.DataFrame
     assignment: pl.DataFrame
     stats: dict[str, float | int] = field(default_factory=dict)
+    weights: Weights | None = None
 
 
 CANDIDATE_COLUMNS = [
@@ -60,12 +62,15 @@ def match(
     thresholds: Thresholds = Thresholds(),
     progress: Progress | None = None,
     block_cap: int = BLOCK_CAP,
+    learn: bool = True,
 ) -> MatchResult:
     """Match canonical casework rows to canonical voter rows.
 
     Returns a MatchResult whose `candidates` hold every scored pair (see
     CANDIDATE_COLUMNS; `passes` names the blocking passes that found the pair)
-    and whose `assignment` has one row per case. Raises InputError when either
+    and whose `assignment` has one row per case. With `learn`, the m values
+    are estimated from the pairs by EM (`weights` says whether they were, or
+    why the defaults were kept). Raises InputError when either
     side lacks its id column; values that cannot be read weigh nothing.
     """
     stats: dict[str, float | int] = {}
@@ -91,7 +96,8 @@ def match(
         pairs.select("voter_id").unique(), on="voter_id", how="semi"
     )
     freq = frequencies(normal_voters, among=paired)
-    scored = score_pairs(pairs, normal_cases, normal_voters, freq)
+    scored, weights = score_pairs(pairs, normal_cases, normal_voters, freq, learn)
+    stats["weights_estimated"] = int(weights.estimated)
     stage("score", 0.85)
 
     home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")
@@ -128,7 +134,7 @@ def match(
         stats["band_accept"],
         stats["band_review"],
     )
-    return MatchResult(candidates.select(CANDIDATE_COLUMNS), assignment, stats)
+    return MatchResult(candidates.select(CANDIDATE_COLUMNS), assignment, stats, weights)
 
 
 def pair_table(result: MatchResult) -> pl.DataFrame:

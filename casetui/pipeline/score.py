@@ -1,54 +1,40 @@
 """Scoring: a Fellegi-Sunter log-odds sum over field comparisons.
 
-Each field is compared at a few levels (exact, nickname, initial, close, different,
-missing). A level's evidence is log2(m / u): m is how often a true match shows the
-level, u how often two unrelated people do. u for exact agreement is read from the
-voter file's value frequencies, so a shared "Smith" counts for less than a shared
-"Szczepanski". The m values are fixed judgement, not estimated from the data.
-
-People at one address are not independent draws: they share a surname and a home
-phone. When the street agrees, surname and phone agreement count for little, or
-a spouse would look like the voter.
+Each field is compared at a few levels (levels.py: exact, nickname, initial,
+typo, different, missing...). A level's evidence is log2(m / u); m is estimated
+from the candidate pairs by EM (weights.py) and u comes from the voter file's
+value frequencies or a fixed judgement. The weight adds the prior odds that a
+case's person is a given voter; the score is that weight as a probability.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 
 import polars as pl
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
+from casetui.pipeline.levels import (
+    CLOSE,
+    at,
+    comparisons,
+    evidence,
+    first_exact,
+    level_code,
+    street_level,
+    swapped,
+    u_value,
+)
 from casetui.pipeline.normalize import nickname_pairs
+from casetui.pipeline.weights import MIN_PAIRS, Weights, defaults, estimate
 
-CLOSE = 0.92  # Jaro-Winkler similarity from which two names count as a typo
-U_FLOOR = 1e-5  # rarest value frequency credited, so a unique name is not proof
+log = logging.getLogger(__name__)
+
 EXPECTED_LINK_RATE = 0.8  # share of cases expected to be in the voter file
 
-EVIDENCE = [
-    "ev_first",
-    "ev_middle",
-    "ev_last",
-    "ev_suffix",
-    "ev_street",
-    "ev_unit",
-    "ev_city",
-    "ev_zip",
-    "ev_birth_year",
-    "ev_phone",
-    "ev_email",
-]
-
-
-def bits(m: float, u: float) -> float:
-    """Return log2(m / u), the evidence of a level seen with probabilities m, u."""
-    return math.log2(m / u)
-
-
-def _tf(count: pl.Expr, total: int, m: float) -> pl.Expr:
-    """Evidence of exact agreement on a value `count` voters of `total` share."""
-    u = (count.cast(pl.Float64) / total).clip(lower_bound=U_FLOOR)
-    return (pl.lit(m) / u).log(2)
+EVIDENCE = [f"ev_{c.field}" for c in comparisons(1)]
 
 
 def _similar(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
@@ -109,9 +95,12 @@ def score_pairs(
     cases: pl.DataFrame,
     voters: pl.DataFrame,
     freq: dict[str, pl.DataFrame],
-) -> pl.DataFrame:
-    """Return `pairs` with the normalized fields of both sides (c_*, v_*), the
-    ev_* columns, weight (log2 odds including the prior), score and reasons."""
+    learn: bool = True,
+) -> tuple[pl.DataFrame, Weights]:
+    """Return (`pairs` with the normalized fields of both sides (c_*, v_*), the
+    lvl_* and ev_* columns, weight (log2 odds including the prior), score and
+    reasons; the weights used). With `learn`, m is estimated by EM; without,
+    or when EM degenerates, the defaults of levels.py are used."""
     total = max(voters.height, 1)
     df = pairs.join(
         cases.select(pl.all().name.prefix("c_")),
@@ -141,219 +130,85 @@ def score_pairs(
         _similar(df, "c_last", "v_last").alias("sim_last"),
         _similar(df, "c_street_name", "v_street_name").alias("sim_street"),
     )
-    df = df.with_columns(_street_level().alias("lvl_street"))
-    df = df.with_columns(_name_evidence(total) + _place_evidence(total))
-    df = df.with_columns(pl.col(EVIDENCE).fill_null(0.0))
+    df = df.with_columns(street_level().alias("street_match"))
+    fields = comparisons(total)
+    df = df.with_columns(level_code(c).alias(f"lvl_{c.field}") for c in fields)
+    df = df.with_columns(u_value(c).alias(f"u_{c.field}") for c in fields)
+    weights = _fit(df, fields, total) if learn else defaults(fields)
+    log.info("match weights: %s", weights.note)
+    df = df.with_columns(
+        evidence(c, weights.m[c.field]).alias(f"ev_{c.field}") for c in fields
+    )
     prior = math.log2(EXPECTED_LINK_RATE / total)
     weight = pl.sum_horizontal(EVIDENCE) + prior
     df = df.with_columns(weight.alias("weight"))
-    return df.with_columns(
+    scored = df.with_columns(
         (1.0 / (1.0 + pl.lit(2.0).pow(-pl.col("weight")))).alias("score"),
         _reasons().alias("reasons"),
     )
+    return scored, weights
 
 
-def _swapped() -> pl.Expr:
-    """First and last name each in the other's field (a form filled in the
-    wrong order): compared crosswise, they agree."""
-    return (
-        (pl.col("c_first_tok") == pl.col("v_last"))
-        & (pl.col("c_last") == pl.col("v_first_tok"))
-        & (pl.col("c_last") != pl.col("v_last"))
-    )
+# EM sessions: the pairs one blocking pass found, and the fields that pass
+# blocked on (which agree on all its pairs, so EM cannot learn them there).
+# The name pass's unrelated pairs are namesakes, whose addresses and birth
+# years are a fair draw; the address pass's are housemates, whose first names
+# and birth years are. Each field is learnt where it is a fair draw.
+SESSIONS = {
+    "name": (
+        {"first", "last"},
+        {"middle", "street", "unit", "zip", "city", "birth_year"},
+    ),
+    "address": (
+        {"street", "unit", "zip", "city"},
+        {"first", "phone", "email"},
+    ),
+}
 
 
-def _name_evidence(total: int) -> list[pl.Expr]:
-    c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
-    first_exact = (pl.col("c_first") == pl.col("v_first")) | (c == v)
-    initial = (c.str.len_chars() == 1) | (v.str.len_chars() == 1)
-    as_middle = (c == pl.col("v_middle")) | (pl.col("c_middle") == v)
-    first = (
-        pl.when(c.is_null() | v.is_null())
-        .then(0.0)
-        .when(_swapped())
-        .then(bits(0.02, 0.0001))
-        .when(first_exact)
-        .then(_tf(pl.col("n_first"), total, 0.88))
-        .when(initial & (c.str.slice(0, 1) == v.str.slice(0, 1)))
-        .then(bits(0.9, 0.07))
-        .when(initial)
-        .then(bits(0.05, 0.93))
-        .when(pl.col("is_nick"))
-        .then(bits(0.08, 0.001))
-        .when(pl.col("sim_first") >= CLOSE)
-        .then(bits(0.04, 0.003))
-        .when(as_middle)
-        .then(bits(0.01, 0.001))
-        .otherwise(bits(0.01, 0.95))
-    )
-    cm, vm = pl.col("c_middle"), pl.col("v_middle")
-    middle = (
-        pl.when(cm.is_null() | vm.is_null())
-        .then(0.0)
-        .when((cm == vm) & (cm.str.len_chars() > 1))
-        .then(bits(0.85, 0.02))
-        .when(pl.col("c_middle_init") == pl.col("v_middle_init"))
-        .then(bits(0.9, 0.08))
-        .otherwise(bits(0.05, 0.92))
-    )
-    cl, vl = pl.col("c_last"), pl.col("v_last")
-    parts = [pl.col(f"{s}_last_p{i}") for s in "cv" for i in (1, 2)]
-    compound = pl.any_horizontal(
-        (a == b) & (a.str.len_chars() > 1) for a in parts[:2] for b in parts[2:]
-    )
-    same_home = pl.col("lvl_street") == "exact"
-    last = (
-        pl.when(cl.is_null() | vl.is_null())
-        .then(0.0)
-        .when(_swapped())
-        .then(_tf(pl.col("n_last"), total, 0.9))
-        .when((cl == vl) & same_home)
-        .then(bits(0.9, 0.5))
-        .when(cl == vl)
-        .then(_tf(pl.col("n_last"), total, 0.9))
-        .when(compound)
-        .then(bits(0.04, 0.0005))
-        .when(pl.col("sim_last") >= CLOSE)
-        .then(bits(0.04, 0.002))
-        .when(same_home)
-        .then(bits(0.03, 0.3))
-        .otherwise(bits(0.03, 0.99))
-    )
-    cs, vs = pl.col("c_suffix"), pl.col("v_suffix")
-    suffix = (
-        pl.when(cs.is_null() & vs.is_null())
-        .then(0.0)
-        .when(cs == vs)
-        .then(bits(0.9, 0.15))
-        .when(cs.is_not_null() & vs.is_not_null())
-        .then(bits(0.001, 1.0))
-        .otherwise(bits(0.3, 0.85))
-    )
-    return [
-        first.alias("ev_first"),
-        middle.alias("ev_middle"),
-        last.alias("ev_last"),
-        suffix.alias("ev_suffix"),
-    ]
-
-
-def _street_level() -> pl.Expr:
-    ch, vh = pl.col("c_house"), pl.col("v_house")
-    cn, vn = pl.col("c_street_name"), pl.col("v_street_name")
-    return (
-        pl.when(ch.is_null() | vh.is_null() | cn.is_null() | vn.is_null())
-        .then(None)
-        .when((ch == vh) & (cn == vn))
-        .then(pl.lit("exact"))
-        .when((ch == vh) & (pl.col("sim_street") >= 0.9))
-        .then(pl.lit("close"))
-        .otherwise(pl.lit("different"))
-    )
-
-
-def _place_evidence(total: int) -> list[pl.Expr]:
-    level = pl.col("lvl_street")
-    same_home = level == "exact"
-    street = (
-        pl.when(level == "exact")
-        .then(_tf(pl.col("n_address"), total, 0.8))
-        .when(level == "close")
-        .then(bits(0.05, 0.0005))
-        .when(level == "different")
-        .then(bits(0.15, 1.0))
-    )
-    # Unit agreement counts for as much as the unit narrows the building down.
-    unit_share = pl.col("n_home") / pl.col("n_address")
-    cu, vu = pl.col("c_unit"), pl.col("v_unit")
-    unit = (
-        pl.when(~same_home | cu.is_null() | vu.is_null())
-        .then(0.0)
-        .when(cu == vu)
-        .then((0.9 / unit_share).log(2))
-        .otherwise((0.1 / (1 - unit_share).clip(lower_bound=0.3)).log(2))
-    )
-    cz, vz = pl.col("c_zip5"), pl.col("v_zip5")
-    zip_ = (
-        pl.when(cz.is_null() | vz.is_null() | same_home)
-        .then(0.0)
-        .when(cz == vz)
-        .then(_tf(pl.col("n_zip"), total, 0.5).clip(upper_bound=4.0))
-        .otherwise(bits(0.5, 0.9))
-    )
-    cc, vc = pl.col("c_city"), pl.col("v_city")
-    city = (
-        pl.when(cc.is_null() | vc.is_null() | same_home | (cz == vz))
-        .then(0.0)
-        .when(cc == vc)
-        .then(_tf(pl.col("n_city"), total, 0.4).clip(upper_bound=2.0))
-        .otherwise(bits(0.6, 0.9))
-    )
-    gap = (pl.col("c_birth_year") - pl.col("v_birth_year")).abs()
-    year = (
-        pl.when(gap.is_null())
-        .then(0.0)
-        .when(gap == 0)
-        .then(_tf(pl.col("n_year"), total, 0.55))
-        .when(gap == 1)
-        .then(_tf(pl.col("n_year") * 2, total, 0.4))
-        .when(gap <= 3)
-        .then(bits(0.04, 0.08))
-        .otherwise(bits(0.005, 0.85))
-    )
-    cp, vp = pl.col("c_phone"), pl.col("v_phone")
-    phone = (
-        pl.when(cp.is_null() | vp.is_null())
-        .then(0.0)
-        .when((cp == vp) & same_home)
-        .then(bits(0.7, 0.5))
-        .when(cp == vp)
-        .then(_tf(pl.col("n_phone"), total, 0.7))
-        .otherwise(bits(0.3, 1.0))
-    )
-    ce, ve = pl.col("c_email"), pl.col("v_email")
-    email = (
-        pl.when(ce.is_null() | ve.is_null())
-        .then(0.0)
-        .when(ce == ve)
-        .then(_tf(pl.col("n_email"), total, 0.8))
-        .otherwise(bits(0.4, 1.0))
-    )
-    return [
-        street.alias("ev_street"),
-        unit.alias("ev_unit"),
-        city.alias("ev_city"),
-        zip_.alias("ev_zip"),
-        year.alias("ev_birth_year"),
-        phone.alias("ev_phone"),
-        email.alias("ev_email"),
-    ]
+def _fit(df: pl.DataFrame, fields: list, total: int) -> Weights:
+    """Estimate m by EM, one session per entry of SESSIONS, and take each field
+    from the session that learns it. A session that degenerates leaves its
+    fields at their defaults, and the note says so."""
+    if df.height < MIN_PAIRS:
+        return defaults(fields, f"{df.height} pairs are too few to learn from")
+    merged = dict(defaults(fields).m)
+    notes, learnt = [], False
+    for name, (blocked, taken) in SESSIONS.items():
+        found = df.filter(pl.col("passes").str.contains(rf"(?:^|,){name}(?:,|$)"))
+        cases = found["case_id"].n_unique()
+        start = min(EXPECTED_LINK_RATE * cases / max(found.height, 1), 0.5)
+        session = estimate(found, fields, start, blocked)
+        notes.append(f"{name} pass: {session.note}")
+        if session.estimated:
+            learnt = True
+            merged |= {f: session.m[f] for f in taken}
+    return Weights(merged, learnt, "; ".join(notes))
 
 
 def _reasons() -> pl.Expr:
     c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
-    first_exact = (pl.col("c_first") == pl.col("v_first")) | (c == v)
     flags = {
-        "nickname": ~first_exact & pl.col("is_nick").fill_null(False),
+        "nickname": at("first", "nickname"),
         "initial": (c.str.len_chars() == 1)
         | (v.str.len_chars() == 1)
-        | ((pl.col("ev_middle") > 0) & (pl.col("ev_middle") < 4)),
-        "typo": ((pl.col("sim_first") >= CLOSE) & ~first_exact)
+        | at("middle", "initial"),
+        "typo": ((pl.col("sim_first") >= CLOSE) & ~first_exact())
         | ((pl.col("sim_last") >= CLOSE) & (pl.col("c_last") != pl.col("v_last")))
-        | (pl.col("lvl_street") == "close"),
-        "compound": (pl.col("c_last") != pl.col("v_last")) & (pl.col("ev_last") > 5),
-        "surname_changed": pl.col("ev_last") < -1,
-        "swapped": _swapped(),
-        "moved": pl.col("lvl_street") == "different",
-        "suffix_conflict": pl.col("ev_suffix") < -5,
-        "birth_year_gap": pl.col("ev_birth_year") < -5,
-        "phone": pl.col("ev_phone") > 5,
-        "email": pl.col("ev_email") > 5,
+        | (pl.col("street_match") == "close"),
+        "compound": at("last", "compound"),
+        "surname_changed": at("last", "different", "different_at_home"),
+        "swapped": swapped(),
+        "moved": pl.col("street_match") == "different",
+        "suffix_conflict": at("suffix", "conflict"),
+        "birth_year_gap": at("birth_year", "different"),
+        "phone": at("phone", "exact"),
+        "email": at("email", "exact"),
         # Name alone, away from the registered address, is how a namesake looks.
-        "name_only": pl.col("lvl_street").is_in(["exact", "close"]).not_()
-        & (pl.col("ev_birth_year") <= 0)
-        & (pl.col("ev_phone") <= 0)
-        & (pl.col("ev_email") <= 0),
+        "name_only": pl.col("street_match").is_in(["exact", "close"]).not_()
+        & ~at("birth_year", "exact", "one_off")
+        & ~at("phone", "exact")
+        & ~at("email", "exact"),
     }
     words = [
         pl.when(cond.fill_null(False)).then(pl.lit(word))

@@ -88,3 +88,9 @@ def test_people_outside_the_voter_file_are_not_accepted(outcome):
     outsiders = scored.filter(pl.col("true_voter_id").is_null())
     assert outsiders.height > 0
     assert outsiders.filter(pl.col("band") == "accept").height == 0
+
+
+def test_the_weights_are_learnt_from_the_samples(outcome):
+    result, _ = outcome
+    assert result.weights is not None and result.weights.estimated
+    assert "estimated by EM" in result.weights.note
