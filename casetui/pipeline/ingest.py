@@ -76,8 +76,9 @@ def read_table(
     path = Path(path)
     try:
         size = path.stat().st_size
+        large = max_rows is None and size > CHECK_BYTES
         with open(path, "rb") as handle:
-            head = handle.read(PREVIEW_BYTES if max_rows is not None else -1)
+            head = handle.read(PREVIEW_BYTES if max_rows is not None or large else -1)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     # Only a file that starts with blank space can be all blank space; stripping
@@ -100,7 +101,11 @@ def read_table(
             f"{where(path)} is an .xls (Excel 97-2003) workbook. Open it in a "
             "spreadsheet program and save it as .xlsx or .csv.",
         )
+    elif large and (plain := _read_large(path, head, size, sha, columns)):
+        table = plain
     else:
+        if large:
+            head = _read_all(path)
         if max_rows is not None and len(head) < size:
             head = head[: head.rfind(b"\n") + 1] or head  # whole lines only
         table = _read_delimited(path, head, size, sha, max_rows, columns)
@@ -122,6 +127,50 @@ def read_table(
         len(table.notes),
     )
     return table
+
+
+def _read_all(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _read_large(
+    path: Path, head: bytes, size: int, sha: str, columns: set[str] | None
+) -> Table | None:
+    """A big UTF-8 file with its header on the first line, read by polars from
+    the file itself: never held whole in Python, which would double the memory
+    a voter file of millions of rows needs. None for any other file, which the
+    general reader then takes."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:8192]:
+        return None
+    if not _file_is_utf8(path):
+        return None
+    sample = head[:SAMPLE_CHARS].decode("utf-8-sig", errors="ignore")
+    delimiter = _sniff_delimiter(sample, cut=True)
+    skip_lines, header = _find_header(sample, delimiter, cut=True)
+    if skip_lines:
+        return None
+    notes = ["file too large to check every row's field count"]
+    names = _dedupe_headers(header, notes)
+    frame = _polars_read(path, delimiter, names, None, path, columns)
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    return Table(path, _tidy(frame, notes), encoding, delimiter, sha, size, notes)
+
+
+def _file_is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(16 * 1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return True
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:
@@ -347,7 +396,7 @@ def _ragged_rows(
 
 
 def _polars_read(
-    raw: bytes,
+    raw: bytes | Path,
     delimiter: str,
     names: list[str],
     max_rows: int | None,
@@ -371,7 +420,7 @@ def _polars_read(
         )
     except pl.exceptions.PolarsError as exc:
         log.info("csv reader refused %s (%s); reading row by row", path.suffix, exc)
-        text = raw.decode("utf-8-sig")
+        text = (_read_all(raw) if isinstance(raw, Path) else raw).decode("utf-8-sig")
         return _python_read(text, delimiter, names, max_rows, path)
 
 
