@@ -126,7 +126,9 @@ def _derived() -> dict[str, list[pl.Expr]]:
     )
     middle = _name("middle_name").str.replace_all(" ", "")
 
-    line = _squash(_fold(pl.col("street")).str.replace_all(r"[^a-z0-9#\- ]", " "))
+    # The line with a stand-in for the house number split off per row, if any.
+    line = pl.col("_street_tail")
+    line = _squash(_fold(line).str.replace_all(r"[^a-z0-9#\- ]", " "))
     line = line.str.replace_all(r"#\s*", " #")
     rest = pl.col("_line").str.replace(_UNIT_IN_STREET, "")
     house = rest.str.extract(r"^(\d+[a-z]?)\b", 1)
@@ -161,9 +163,9 @@ def _derived() -> dict[str, list[pl.Expr]]:
             ),
         ],
         "name_suffix": [_name("name_suffix").str.replace_all(" ", "").alias("_suffix")],
-        "street": [
+        "_street_tail": [
             line.alias("_line"),
-            _null_if_empty(house).alias("house"),
+            _null_if_empty(house).alias("_house_in_line"),
             _squash(rest.str.replace_all("-", " ")).alias("_street_rest"),
             _unit_form(pl.col("_line").str.extract(_UNIT_IN_STREET, 1)).alias(
                 "_unit_in_line"
@@ -231,11 +233,34 @@ def _normalize(frame: pl.LazyFrame, id_col: str) -> pl.LazyFrame:
     return _finish(_derive(raw)).select(id_col, *NORMALIZED)
 
 
+# A street line's leading house number, as the normalized line would show it.
+# Split off per row, it leaves far fewer distinct lines to normalize: a
+# street's name and unit repeat across its houses.
+_HOUSE_FIRST = r"^\s*(\d+[A-Za-z]?)\b(?:-\d+[A-Za-z]?)?(.*)$"
+
+
+def _split_house(raw: pl.DataFrame) -> pl.DataFrame:
+    parts = pl.col("street").str.extract_groups(_HOUSE_FIRST)
+    split = raw.with_columns(parts.alias("_parts"))
+    house = pl.col("_parts").struct[0]
+    # A stand-in number keeps the rest of the line as it was ("12 Apt 4" is a
+    # unit, "12 1/2 Main" a half number); the split-off number replaces it.
+    tail = pl.when(house.is_not_null()).then("0 " + pl.col("_parts").struct[1])
+    return split.select(
+        pl.exclude("street", "_parts"),
+        house.str.to_lowercase().alias("_house_split"),
+        tail.otherwise(pl.col("street")).alias("_street_tail"),
+    )
+
+
 def _derive(raw: pl.DataFrame) -> pl.DataFrame:
     derived = _derived()
-    first = {k: v for k, v in derived.items() if k in INPUT_FIELDS}
-    then = {k: v for k, v in derived.items() if k not in INPUT_FIELDS}
-    return _look_up(_look_up(raw, first), then)
+    first = {k: v for k, v in derived.items() if k in (*INPUT_FIELDS, "_street_tail")}
+    then = {k: v for k, v in derived.items() if k not in first}
+    looked_up = _look_up(_look_up(_split_house(raw), first), then)
+    return looked_up.with_columns(
+        pl.coalesce("_house_split", "_house_in_line").alias("house")
+    )
 
 
 def _finish(derived: pl.DataFrame) -> pl.LazyFrame:

@@ -132,3 +132,31 @@ def test_nicknames_relate_both_ways():
     assert ("william", "bill") in related
     assert ("peggy", "margaret") in related
     assert ("john", "mary") not in related
+
+
+@pytest.mark.parametrize(
+    ("line", "house", "street", "unit"),
+    [
+        ("12 1/2 Main St", "12", "1 2 main st", None),
+        ("12 Apt 4", "12", None, "4"),
+        ("#12 Main St", None, "#12 main st", None),
+        ("12-14 Main St", "12", "main st", None),
+        ("12B Main St", "12b", "main st", None),
+        ("(12) Main St", "12", "main st", None),
+        ("  7 N. Elm Street Apt. 3B", "7", "n elm st", "3b"),
+        ("12, Main St", "12", "main st", None),
+        ("PO Box 44", None, "po box 44", None),
+    ],
+)
+def test_the_house_number_comes_off_the_line_however_it_is_written(
+    line, house, street, unit
+):
+    # Voters and cases alike: the number is split off each row, the rest of
+    # the line normalized once per distinct street.
+    for out in (
+        normalize_voters(_voters(street=[line, "3 Oak Ave"])),
+        normalize_cases(_cases(street=[line, "3 Oak Ave"])),
+    ):
+        got = out.select("house", "street_name", "unit").row(0)
+        assert got == (house, street, unit)
+        assert out.select("house", "street_name").row(1) == ("3", "oak ave")
