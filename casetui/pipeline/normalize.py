@@ -199,6 +199,7 @@ def _combined() -> list[pl.Expr]:
     )
     email = pl.col("email").str.strip_chars().str.to_lowercase()
     return [
+        pl.coalesce("_house_split", "_house_in_line").alias("house"),
         pl.coalesce("_suffix", "_suffix_in_last")
         .replace_strict(_SUFFIXES, default=None)
         .alias("suffix"),
@@ -257,10 +258,7 @@ def _derive(raw: pl.DataFrame) -> pl.DataFrame:
     derived = _derived()
     first = {k: v for k, v in derived.items() if k in (*INPUT_FIELDS, "_street_tail")}
     then = {k: v for k, v in derived.items() if k not in first}
-    looked_up = _look_up(_look_up(_split_house(raw), first), then)
-    return looked_up.with_columns(
-        pl.coalesce("_house_split", "_house_in_line").alias("house")
-    )
+    return _look_up(_look_up(_split_house(raw), first), then)
 
 
 def _finish(derived: pl.DataFrame) -> pl.LazyFrame:
