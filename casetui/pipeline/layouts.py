@@ -246,26 +246,49 @@ def detect_layout(headers: list[str], kind: str) -> tuple[Layout | None, float]:
     return best, best_score
 
 
+def _fits(records: list[list[str]], layout: Layout) -> tuple[bool, str]:
+    """Whether nine in ten records fit a layout without a header row, and if
+    not, the first row and column (or field count) that does not."""
+    width, fits, first_miss = len(layout.columns), 0, ""
+    for row, record in enumerate(records, start=1):
+        if len(record) != width:
+            miss = f"row {row} has {len(record)} fields, the layout {width}"
+        else:
+            miss = next(
+                (
+                    f'row {row}, column "{column}" is not shaped like one'
+                    for column, pattern in layout.detect.items()
+                    if not re.fullmatch(
+                        pattern, record[layout.columns.index(column)].strip()
+                    )
+                ),
+                "",
+            )
+        fits += not miss
+        first_miss = first_miss or miss
+    return bool(records) and fits >= 0.9 * len(records), first_miss
+
+
 def detect_headerless(records: list[list[str]], kind: str) -> Layout | None:
     """Return the layout without a header row that these first records fit: as
     many fields as its columns, and nine in ten records matching every pattern
     of its [detect] table. None when no such layout fits."""
-    if not records:
-        return None
     for layout in all_layouts(kind):
-        if layout.has_header:
-            continue
-        width = len(layout.columns)
-        fits = 0
-        for record in records:
-            if len(record) == width and all(
-                re.fullmatch(pattern, record[layout.columns.index(column)].strip())
-                for column, pattern in layout.detect.items()
-            ):
-                fits += 1
-        if fits >= 0.9 * len(records):
+        if not layout.has_header and _fits(records, layout)[0]:
             return layout
     return None
+
+
+def check_headerless(records: list[list[str]], layout: Layout, source: Path) -> None:
+    """Raise LayoutError, naming the row and column, when a file chosen for a
+    layout without a header row does not have that layout's shape."""
+    fits, miss = _fits(records, layout)
+    if not fits:
+        raise LayoutError(
+            "Wrong layout",
+            f"{source.name} does not look like the {layout.name} layout ({miss}). "
+            "Choose another layout or let casetui detect it.",
+        )
 
 
 def choose_layout(

@@ -181,11 +181,11 @@ def test_match_with_an_unknown_layout_names_the_known_ones(tmp_path: Path) -> No
             "--out",
             str(tmp_path / "pairs.csv"),
             "--voter-layout",
-            "florida",
+            "texas",
         ],
     )
     assert result.exit_code == 2
-    assert "No voter layout is named 'florida'" in result.output
+    assert "No voter layout is named 'texas'" in result.output
     assert "l2" in result.output and "Traceback" not in result.output
 
 

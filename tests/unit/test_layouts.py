@@ -41,7 +41,18 @@ def mapped(name: str, kind: str) -> tuple[str | None, pl.DataFrame]:
 def test_builtin_layouts_ship() -> None:
     names = {layout.name for layout in builtin_layouts()}
 
-    assert names == {"civicrm", "generic_casework", "l2", "ngpvan", "ncvoter"}
+    assert names == {
+        "civicrm",
+        "generic_casework",
+        "l2",
+        "ngpvan",
+        "ncvoter",
+        "targetsmart",
+        "ohio_swvf",
+        "washington_vrdb",
+        "michigan_qvf",
+        "florida",
+    }
 
 
 @pytest.mark.parametrize(
