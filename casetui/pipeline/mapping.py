@@ -84,7 +84,7 @@ def _combined(layout: Layout, canonical: str, sources: list[str]) -> pl.Expr:
 
 def _unread_flags(
     frame: pl.DataFrame, found: dict[str, list[str]]
-) -> list[pl.Expr | tuple[pl.Expr, str]]:
+) -> list[tuple[pl.Expr, str]]:
     """For each flag field, the rows whose source holds a word that is neither
     yes nor no: such a flag is unknown, which the suppression step treats
     carefully, and the report says so."""
@@ -179,12 +179,14 @@ def map_table(
         *(odd.alias(f"_odd_{name}") for odd, name in odd_flags),
         rows.alias(ROW),
     )
-    findings = [
-        values.Finding(name, "not a yes/no word; unknown", False, n, hits)
-        for _odd, name in odd_flags
-        if (n := int(staged[f"_odd_{name}"].sum()))
-        for hits in [staged.filter(f"_odd_{name}")[ROW].head(10).to_list()]
-    ]
+    findings: list[Finding] = []
+    for _odd, name in odd_flags:
+        odd = staged.filter(pl.col(f"_odd_{name}"))
+        if odd.height:
+            rows_hit = odd[ROW].head(values.ROWS_KEPT).to_list()
+            findings.append(
+                Finding(name, "not a yes/no word; unknown", False, odd.height, rows_hit)
+            )
     fields = KINDS[layout.kind]
     for name in (*fields, *DATE_FIELDS, "age"):
         if name not in staged.columns:

@@ -11,8 +11,9 @@ millions of rows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -47,7 +48,7 @@ class Finding:
     what: str
     repaired: bool
     count: int
-    rows: list[int] = field(default_factory=list)
+    rows: list[int] = dataclasses.field(default_factory=list)
 
     def line(self) -> str:
         """The finding as one line for a report, with up to ROWS_KEPT rows."""
@@ -189,7 +190,7 @@ def repair_phones(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Finding]]:
         .str.replace(r"\.0+$", "")
         .str.replace_all(r"[\s().+\-/]", "")
     )
-    digits = (
+    found = (
         pl.when(exact_sci)
         .then(digits_sci)
         .when(is_sci)
@@ -198,9 +199,9 @@ def repair_phones(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Finding]]:
         .then(cleaned)
     )
     digits = (
-        pl.when((digits.str.len_chars() == 11) & digits.str.starts_with("1"))
-        .then(digits.str.slice(1))
-        .otherwise(digits)
+        pl.when((found.str.len_chars() == 11) & found.str.starts_with("1"))
+        .then(found.str.slice(1))
+        .otherwise(found)
     )
     phone = pl.when(digits.str.len_chars() == 10).then(digits)
     frame = frame.with_columns(
