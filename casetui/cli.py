@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
 import shutil
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -281,27 +282,58 @@ def layouts() -> None:
 def inspect(
     path: Annotated[Path, typer.Argument(help="A casework export or voter file.")],
     kind: Annotated[str, typer.Option(help="casework or voter")] = "casework",
+    layout: Annotated[
+        str | None, typer.Option(help="Read it with this layout, not the detected one.")
+    ] = None,
 ) -> None:
-    """Show a file's detected encoding, delimiter and layout (no values shown)."""
-    from casetui.pipeline.ingest import read_table
-    from casetui.pipeline.layouts import detect_layout, nearest_miss
+    """Read a file whole and show what casetui understood: encoding, delimiter,
+    layout, rows, the canonical fields mapped, and the load report. No values are
+    shown. Exits 2 with a message when the file cannot be read or mapped."""
+    from casetui.pipeline.loading import load_file, peek
+    from casetui.pipeline.report import DELIMITER_NAMES
 
     if kind not in ("casework", "voter"):
         err.print(f"--kind must be casework or voter, not {kind!r}.")
         raise typer.Exit(2)
-    table = read_table(path, max_rows=200)
-    headers = list(table.frame.columns)
-    layout, score = detect_layout(headers, kind)
-    out.print(
-        f"file: {path.name}  encoding: {table.encoding}  "
-        f"delimiter: {table.delimiter!r}  columns: {len(headers)}"
+    first = peek(path, kind)
+    table = first.table
+    out.print(f"file: {path.name}")
+    out.print(f"encoding: {table.encoding}")
+    delimiter = DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))
+    out.print(f"delimiter: {delimiter}")
+    out.print(f"columns: {len(first.headers)}")
+    if first.layout is None and layout is None:
+        for note in table.notes:
+            out.print(f"note: {note}")
+    with _progress_bar(path.name) as update:
+        result = load_file(path, kind, layout, progress=update)
+    score = (
+        f" (header match {first.score:.0%})"
+        if first.layout and first.layout.name == result.layout.name
+        else ""
     )
-    if layout:
-        out.print(f"layout: {layout.name} (score {score:.2f})")
-    else:
-        out.print(f"layout: not recognised{nearest_miss(headers, kind)}")
-    for note in table.notes:
-        out.print(f"note: {note}")
+    out.print(f"layout: {result.layout.name}, {result.layout.title}{score}")
+    out.print(f"rows: {result.frame.height:,}")
+    out.print("canonical fields:")
+    for field, headers in result.mapped.items():
+        out.print(f"  {field} <- {', '.join(headers)}")
+    out.print("load report:")
+    for line in result.report.lines():
+        out.print(f"  {line}")
+
+
+@contextlib.contextmanager
+def _progress_bar(name: str) -> Iterator[Callable[[str, float], None]]:
+    """A progress bar on stderr (nothing when stderr is not a terminal)."""
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(f"reading {name}", total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            bar.update(task, completed=fraction, description=f"{name}: {stage}")
+
+        yield update
 
 
 @app.command()

@@ -12,13 +12,8 @@ from rich.console import Console
 from casetui.checklist import read_attestations_file
 from casetui.errors import CasetuiError, InputError
 from casetui.pipeline.export import TARGETS, write_private
-from casetui.pipeline.ingest import read_table
-from casetui.pipeline.layouts import (
-    apply_layout,
-    check_unique_cases,
-    choose_layout,
-    columns_read,
-)
+from casetui.pipeline.layouts import check_unique_cases
+from casetui.pipeline.loading import load_file
 from casetui.pipeline.match import MatchResult, match, pair_table
 from casetui.session.store import Session
 from casetui.workflow import Conversion
@@ -108,8 +103,9 @@ def _prepare(
     for role, path, layout in zip(("casework", "voter"), files, layouts, strict=True):
         loaded = conversion.load(role, path, layout_name=layout)
         console.print(f"{role}: {loaded.rows:,} rows, layout {loaded.layout}")
-        for note in loaded.notes:
-            console.print(f"  note: {note}")
+        if loaded.report is not None:
+            for line in loaded.report.lines()[1:]:
+                console.print(f"  {line}")
         if loaded.scrub is not None:
             for line in loaded.scrub.lines():
                 console.print(f"  scrub: {line}")
@@ -143,13 +139,15 @@ def match_files(
         ("casework", casework, casework_layout),
         ("voter", voters, voter_layout),
     ):
-        preview = read_table(path, max_rows=200)
-        layout = choose_layout(preview.frame.columns, kind, forced, path)
-        wanted = columns_read(preview.frame.columns, layout)
-        frames[kind] = apply_layout(
-            read_table(path, columns=wanted).frame, layout, path
+        loaded = load_file(path, kind, forced)
+        frames[kind] = loaded.frame
+        report = loaded.report
+        console.print(
+            f"{kind}: {frames[kind].height:,} rows, layout {loaded.layout.name}; "
+            f"values repaired {report.repaired:,}, flagged {report.flagged:,}, "
+            f"rows held {report.rows_held:,}"
         )
-        console.print(f"{kind}: {frames[kind].height:,} rows, layout {layout.name}")
+        del loaded  # its raw table would live on through the match
     check_unique_cases(frames["casework"], casework)
 
     # Handed over, not kept: match() can let the raw voter rows go once their

@@ -7,6 +7,7 @@ returns, so a dropped connection loses nothing that was shown as done.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -22,17 +23,10 @@ from casetui.checklist import CHECKLIST, ITEMS, missing_fields
 from casetui.errors import GateError, InputError
 from casetui.pipeline import export as exporting
 from casetui.pipeline.codebook import Codebook, load_codebook
-from casetui.pipeline.ingest import read_table
-from casetui.pipeline.layouts import (
-    Layout,
-    apply_layout,
-    check_unique_cases,
-    choose_layout,
-    columns_read,
-    detect_layout,
-    mapped_headers,
-)
+from casetui.pipeline.layouts import Layout, check_unique_cases, mapped_headers
+from casetui.pipeline.loading import load_file, peek
 from casetui.pipeline.match import MatchResult, Thresholds, match
+from casetui.pipeline.report import LoadReport
 from casetui.pipeline.scrub import DROPPED, ScrubReport, preview_safe, scrub
 from casetui.pipeline.suppress import (
     NOT_OVERRIDABLE,
@@ -72,6 +66,7 @@ class LoadedFile:
     rows: int
     notes: list[str]
     scrub: ScrubReport | None = None
+    report: LoadReport | None = None
 
 
 @dataclass
@@ -184,9 +179,9 @@ class Conversion:
 
     def inspect(self, path: Path, kind: str) -> FileInspection:
         """Read a preview of `path` and detect its layout; stores nothing."""
-        table = read_table(path, max_rows=200)
-        headers = list(table.frame.columns)
-        layout, score = detect_layout(headers, kind)
+        first = peek(path, kind)
+        table, layout = first.table, first.layout
+        headers = first.headers
         mapped = mapped_headers(headers, layout) if layout else {}
         dropped = {h for field in DROPPED for h in mapped.get(field, [])}
         return FileInspection(
@@ -197,7 +192,7 @@ class Conversion:
             table.encoding,
             table.delimiter,
             layout,
-            score,
+            first.score,
             table.notes,
         )
 
@@ -207,23 +202,15 @@ class Conversion:
         path: Path,
         layout_name: str | None = None,
         layout: Layout | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> LoadedFile:
         """Read the whole file, map it to canonical fields, scrub casework, and
-        store the result in the session. Raises InputError or LayoutError."""
+        store the result and its load report in the session. Raises InputError
+        or LayoutError (LoadCancelled when `cancelled()` turns true)."""
         self.require("files")
-        kind = ROLES[role]
-        if role == "voter":
-            # A voter file is read for its mapped columns only; the casework
-            # file whole, so the scrub report can say what it dropped.
-            headers = read_table(path, max_rows=200).frame.columns
-            if layout is None:
-                layout = choose_layout(headers, kind, layout_name, path)
-            table = read_table(path, columns=columns_read(headers, layout))
-        else:
-            table = read_table(path)
-            if layout is None:
-                layout = choose_layout(table.frame.columns, kind, layout_name, path)
-        frame = apply_layout(table.frame, layout, path)
+        result = load_file(path, ROLES[role], layout_name, layout, progress, cancelled)
+        frame, table, layout = result.frame, result.table, result.layout
         if frame.height == 0:
             raise InputError(
                 "No rows",
@@ -248,9 +235,19 @@ class Conversion:
                 frame.height,
             )
         )
+        self.session.set_setting(
+            f"load_report:{role}", json.dumps(result.report.as_dict())
+        )
         self.session.reopen_step("suppression")
         log.info("loaded %s file: %d rows, layout %s", role, frame.height, layout.name)
-        return LoadedFile(role, path, layout.name, frame.height, table.notes, report)
+        return LoadedFile(
+            role, path, layout.name, frame.height, table.notes, report, result.report
+        )
+
+    def load_report(self, role: str) -> LoadReport | None:
+        """The stored load report of the file loaded for `role`, if any."""
+        stored = self.session.setting(f"load_report:{role}")
+        return LoadReport.from_dict(json.loads(stored)) if stored else None
 
     def complete_files(self) -> None:
         files = self.session.files()
@@ -538,6 +535,9 @@ class Conversion:
                     "sha256": rec.sha256,
                     "rows": rec.rows,
                     "layout": rec.layout,
+                    "load_report": (
+                        report.as_dict() if (report := self.load_report(role)) else None
+                    ),
                 }
                 for role, rec in session.files().items()
             },

@@ -48,6 +48,16 @@ class Table:
     sha256: str
     size: int
     notes: list[str] = field(default_factory=list)
+    rows: pl.Series | None = None
+    """Each frame row's row number in the file (the header is row 1)."""
+    dropped: list[str] = field(default_factory=list)
+    """Columns dropped as empty and without a header."""
+
+    def row_numbers(self) -> pl.Series:
+        """Return `rows`, or 2, 3, ... when the reader kept no numbers."""
+        if self.rows is not None:
+            return self.rows
+        return pl.int_range(2, self.frame.height + 2, eager=True).alias("_row")
 
 
 def file_sha256(path: Path) -> str:
@@ -63,12 +73,18 @@ def file_sha256(path: Path) -> str:
 
 
 def read_table(
-    path: Path, *, max_rows: int | None = None, columns: set[str] | None = None
+    path: Path,
+    *,
+    max_rows: int | None = None,
+    columns: set[str] | None = None,
+    names: list[str] | None = None,
 ) -> Table:
     """Read a CSV/TSV/pipe/semicolon, XLSX or Parquet file with every value as text.
 
     `max_rows` reads only the first rows (a preview); `columns` keeps only those
-    headers (a voter file's hundreds of unused columns are never held). Returns a
+    headers (a voter file's hundreds of unused columns are never held); `names`
+    reads a delimited file that has no header row, naming its columns by
+    position (its first record is then row 1). Returns a
     Table whose notes say what was fixed or noticed (never a value). Raises
     InputError naming the file (and row where known) when it is missing, empty,
     binary or malformed.
@@ -90,8 +106,9 @@ def read_table(
     sha = file_sha256(path)
 
     if head.startswith(b"PK\x03\x04"):
-        frame, notes = _read_xlsx(path, max_rows)
-        table = Table(path, frame, "xlsx", None, sha, size, notes)
+        frame, notes, first_row = _read_xlsx(path, max_rows)
+        frame, rows, dropped = _tidy(frame, notes, first_row)
+        table = Table(path, frame, "xlsx", None, sha, size, notes, rows, dropped)
     elif head.startswith(b"PAR1"):
         frame, notes = _read_parquet(path, max_rows)
         table = Table(path, frame, "parquet", None, sha, size, notes)
@@ -101,14 +118,14 @@ def read_table(
             f"{where(path)} is an .xls (Excel 97-2003) workbook. Open it in a "
             "spreadsheet program and save it as .xlsx or .csv.",
         )
-    elif large and (plain := _read_large(path, head, size, sha, columns)):
+    elif large and not names and (plain := _read_large(path, head, size, sha, columns)):
         table = plain
     else:
         if large:
             head = _read_all(path)
         if max_rows is not None and len(head) < size:
             head = head[: head.rfind(b"\n") + 1] or head  # whole lines only
-        table = _read_delimited(path, head, size, sha, max_rows, columns)
+        table = _read_delimited(path, head, size, sha, max_rows, columns, names)
     if columns is not None:
         # extra_N hold values of over-long rows: kept, as the notes promise.
         kept = [
@@ -156,7 +173,8 @@ def _read_large(
     names = _dedupe_headers(header, notes)
     frame = _polars_read(path, delimiter, names, None, path, columns)
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    return Table(path, _tidy(frame, notes), encoding, delimiter, sha, size, notes)
+    frame, rows, dropped = _tidy(frame, notes, 2)
+    return Table(path, frame, encoding, delimiter, sha, size, notes, rows, dropped)
 
 
 def _file_is_utf8(path: Path) -> bool:
@@ -188,6 +206,7 @@ def _read_delimited(
     sha: str,
     max_rows: int | None,
     columns: set[str] | None,
+    given: list[str] | None = None,
 ) -> Table:
     notes: list[str] = []
     encoding, raw = _to_utf8(path, data)
@@ -199,11 +218,18 @@ def _read_delimited(
     sample = raw[:SAMPLE_CHARS].decode("utf-8-sig", errors="ignore")
     cut = len(raw) > SAMPLE_CHARS
     delimiter = _sniff_delimiter(sample, cut)
-    skip_lines, header = _find_header(sample, delimiter, cut)
-    if skip_lines:
-        notes.append(f"skipped {skip_lines} line(s) above the header")
-        raw = raw.split(b"\n", skip_lines)[-1]
-    names = _dedupe_headers(header, notes)
+    if given is None:
+        skip_lines, header = _find_header(sample, delimiter, cut)
+        if skip_lines:
+            notes.append(f"skipped {skip_lines} line(s) above the header")
+            raw = raw.split(b"\n", skip_lines)[-1]
+        names = _dedupe_headers(header, notes)
+    else:
+        # No header row: one is put in front, and row numbers start at 1.
+        skip_lines, names = -1, list(given)
+        line = io.StringIO()
+        csv.writer(line, delimiter=delimiter, lineterminator="\n").writerow(names)
+        raw = line.getvalue().encode() + raw.removeprefix(codecs.BOM_UTF8)
 
     # Short rows are found only in files small enough to walk in Python; polars
     # pads them silently, so a big file's notes say they were not looked for.
@@ -231,8 +257,28 @@ def _read_delimited(
             f"({_rows(short_rows)}); the missing values are empty"
         )
 
-    frame = _tidy(frame, notes)
-    return Table(path, frame, encoding, delimiter, sha, size, notes)
+    frame, rows, dropped = _tidy(frame, notes, 2 + skip_lines)
+    return Table(path, frame, encoding, delimiter, sha, size, notes, rows, dropped)
+
+
+def peek_records(path: Path, limit: int = 20) -> tuple[str, list[list[str]]]:
+    """Return the delimiter and the first `limit` records of a delimited file, as
+    written (no header taken out): enough to recognise a file without a header
+    row. Raises InputError when the file cannot be read as text."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256 * 1024)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if head.startswith((b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0")):
+        return "", []
+    if b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]
+    _encoding, raw = _to_utf8(path, head)
+    sample = raw.decode("utf-8-sig", errors="ignore")
+    delimiter = _sniff_delimiter(sample, False)
+    lines = _sample_lines(sample, limit, False)
+    return delimiter, [row for row in csv.reader(lines, delimiter=delimiter) if row]
 
 
 def _to_utf8(path: Path, data: bytes) -> tuple[str, bytes]:
@@ -332,20 +378,29 @@ def _find_header(sample: str, delimiter: str, cut: bool) -> tuple[int, list[str]
 
 
 def _dedupe_headers(header: list[str], notes: list[str]) -> list[str]:
+    """Unique column names, in the file's order. A repeated header gets the first
+    free `_2`, `_3` ... that no other header already has (`Phone, Phone,
+    Phone_2` reads `Phone, Phone_3, Phone_2`); a blank one becomes `column_N`."""
+    bases = [
+        raw.strip().lstrip("\ufeff").strip() or f"column_{position}"
+        for position, raw in enumerate(header, start=1)
+    ]
+    taken = set(bases)
     names: list[str] = []
-    seen: set[str] = set()
-    renamed = 0
-    for position, raw in enumerate(header, start=1):
-        base = raw.strip().lstrip("\ufeff").strip() or f"column_{position}"
+    renamed: dict[str, list[str]] = {}
+    for base in bases:
         name, n = base, 1
-        while name in seen:
+        while name in names or (name != base and name in taken):
             n += 1
             name = f"{base}_{n}"
-        renamed += name != base
-        seen.add(name)
+        if name != base:
+            renamed.setdefault(base, []).append(name)
         names.append(name)
-    if renamed:
-        notes.append(f"{renamed} duplicate header(s) renamed with _2, _3 ...")
+    for base, news in renamed.items():
+        notes.append(
+            f'duplicate header "{base}" appears {len(news) + 1} times; the copies '
+            f"are named {', '.join(news)}"
+        )
     return names
 
 
@@ -451,23 +506,33 @@ def _python_read(
     )
 
 
-def _tidy(frame: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
-    """Drop trailing columns with no header and no values, and rows with no values."""
+def _tidy(
+    frame: pl.DataFrame, notes: list[str], first_row: int
+) -> tuple[pl.DataFrame, pl.Series, list[str]]:
+    """Drop trailing columns with no header and no values, and rows with no
+    values. Returns the frame, each kept row's number in the file (the first
+    record being `first_row`), and the columns dropped."""
     drop: list[str] = []
     for name in reversed(frame.columns):
         if not name.startswith("column_") or frame[name].null_count() < frame.height:
             break
         drop.append(name)
+    drop.reverse()
     if drop:
         frame = frame.drop(drop)
-        notes.append(f"dropped {len(drop)} empty trailing column(s) with no header")
+        notes.append(
+            f"dropped {len(drop)} empty trailing column(s) with no header "
+            f"({', '.join(drop)})"
+        )
+    rows = pl.int_range(first_row, first_row + frame.height, eager=True).alias("_row")
     if frame.width:
-        empty = pl.all_horizontal(pl.all().is_null())
-        blank = int(frame.select(empty.sum()).item())
+        empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+        blank = int(empty.sum())
         if blank:
             frame = frame.filter(~empty)
+            rows = rows.filter(~empty)
             notes.append(f"dropped {blank} blank row(s)")
-    return frame
+    return frame, rows, drop
 
 
 def _rows(rows: list[int]) -> str:
@@ -494,8 +559,9 @@ def _cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str]]:
-    """The first worksheet as text; the header is its first non-empty row."""
+def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str], int]:
+    """The first worksheet as text, its notes, and the row number of its first
+    record; the header is the sheet's first non-empty row."""
     import openpyxl  # imported here: only spreadsheet users pay for it
 
     notes: list[str] = []
@@ -508,35 +574,62 @@ def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str
             " Open it in a spreadsheet program, save it as .xlsx or .csv, and retry.",
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        if len(book.worksheets) > 1:
-            notes.append(f"read the first of {len(book.worksheets)} worksheets")
-        rows = sheet.iter_rows(values_only=True)
-        header: list[str] = []
-        skipped = 0
-        for row in rows:
-            cells = [_cell_text(value) for value in row]
-            if any(cells):
-                header = [cell or "" for cell in cells]
-                break
-            skipped += 1
-        if skipped:
-            notes.append(f"skipped {skipped} empty row(s) above the header")
-        names = _dedupe_headers(header, notes)
-        columns: list[list[str | None]] = [[] for _ in names]
-        for index, row in enumerate(rows):
-            if max_rows is not None and index >= max_rows:
-                break
-            cells = [_cell_text(value) for value in row]
-            for position, column in enumerate(columns):
-                column.append(cells[position] if position < len(cells) else None)
+        names, columns, skipped = _sheet_columns(book, max_rows, notes)
+    except Exception as exc:  # a cut-short workbook fails part way, many ways
+        raise InputError(
+            "Workbook cannot be read",
+            f"{where(path)} is damaged or cut short ({type(exc).__name__}). Open "
+            "it in a spreadsheet program, save it as .xlsx or .csv, and retry.",
+        ) from exc
     finally:
         book.close()
     frame = pl.DataFrame(
         dict(zip(names, columns, strict=True)),
         schema={name: pl.Utf8 for name in names},
     )
-    return _tidy(frame, notes), notes
+    return frame, notes, skipped + 2
+
+
+def _sheet_columns(
+    book, max_rows: int | None, notes: list[str]
+) -> tuple[list[str], list[list[str | None]], int]:
+    sheet = book.worksheets[0]
+    if len(book.worksheets) > 1:
+        notes.append(f"read the first of {len(book.worksheets)} worksheets")
+    rows = sheet.iter_rows(values_only=True)
+    header: list[str] = []
+    skipped = 0
+    for row in rows:
+        cells = [_cell_text(value) for value in row]
+        if any(cells):
+            header = [cell or "" for cell in cells]
+            break
+        skipped += 1
+    if skipped:
+        notes.append(f"skipped {skipped} empty row(s) above the header")
+    names = _dedupe_headers(header, notes)
+    width = len(names)
+    columns: list[list[str | None]] = [[] for _ in names]
+    long_rows: list[int] = []
+    for index, row in enumerate(rows):
+        if max_rows is not None and index >= max_rows:
+            break
+        cells = [_cell_text(value) for value in row]
+        while len(cells) > width and cells[-1] is None:
+            cells.pop()
+        if len(cells) > width:
+            long_rows.append(index + skipped + 2)
+        while len(cells) > len(columns):
+            names.append(f"extra_{len(columns) - width + 1}")
+            columns.append([None] * index)
+        for position, column in enumerate(columns):
+            column.append(cells[position] if position < len(cells) else None)
+    if long_rows:
+        notes.append(
+            f"{len(long_rows)} row(s) had values beyond the header "
+            f"({_rows(long_rows)}); they are in columns extra_N"
+        )
+    return names, columns, skipped
 
 
 def _read_parquet(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str]]:

@@ -8,7 +8,6 @@ Mapping a file is vectorised polars work: the voter file can be millions of rows
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -43,27 +42,6 @@ COMBINE = ("join", "first", "any")
 # Below this detection score a file is treated as an unknown layout.
 DETECT_THRESHOLD = 0.35
 
-TRUE_WORDS = ("1", "y", "yes", "true", "t", "x")
-FALSE_WORDS = ("0", "n", "no", "false", "f", "")
-# States whose ZIP codes all begin with 0, so "2139" can only mean "02139".
-ZERO_ZIP_STATES = ("CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI")
-STATE_NAMES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR",
-    "california": "CA", "colorado": "CO", "connecticut": "CT", "delaware": "DE",
-    "district of columbia": "DC", "florida": "FL", "georgia": "GA", "hawaii": "HI",
-    "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
-    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD",
-    "massachusetts": "MA", "michigan": "MI", "minnesota": "MN", "mississippi": "MS",
-    "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
-    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
-    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
-    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI",
-    "south carolina": "SC", "south dakota": "SD", "tennessee": "TN", "texas": "TX",
-    "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR",
-    "virgin islands": "VI", "guam": "GU",
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -85,6 +63,14 @@ class Layout:
     combine_default: str = "join"
     age_column: str | None = None
     age_as_of: str = "file"
+    columns: tuple[str, ...] = ()
+    """For a file without a header row: its column names, by position."""
+    detect: dict[str, str] = field(default_factory=dict)
+    """For a file without a header row: column -> the pattern its values match."""
+
+    @property
+    def has_header(self) -> bool:
+        return not self.columns
 
     def how(self, canonical: str) -> str:
         """Return how several headers for `canonical` are combined."""
@@ -144,6 +130,22 @@ def load_layout(path: Path) -> Layout:
     for how in [*combine.values(), default]:
         if how not in COMBINE:
             raise bad(f'combine "{how}" is not one of {", ".join(COMBINE)}')
+    columns = data.get("columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise bad("columns must be a list of column names")
+    detect = dict(data.get("detect", {}))
+    if columns:
+        named = [h for sources in fields.values() for h in sources]
+        for header in [*named, *detect]:
+            if header not in columns:
+                raise bad(f'"{header}" is not one of the layout\'s columns')
+        if not detect:
+            raise bad("a layout without a header row needs a [detect] table")
+    for header, pattern in detect.items():
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise bad(f'the detect pattern for "{header}" is not valid') from exc
     age = data.get("age", {})
     return Layout(
         name=data["name"],
@@ -155,6 +157,8 @@ def load_layout(path: Path) -> Layout:
         combine_default=default,
         age_column=age.get("column"),
         age_as_of=str(age.get("as_of", "file")),
+        columns=tuple(columns),
+        detect=detect,
     )
 
 
@@ -232,12 +236,59 @@ def detect_layout(headers: list[str], kind: str) -> tuple[Layout | None, float]:
     when no layout scores DETECT_THRESHOLD or more."""
     best, best_score = None, 0.0
     for layout in all_layouts(kind):
+        if not layout.has_header:
+            continue
         score = score_layout(headers, layout)
         if score > best_score:
             best, best_score = layout, score
     if best_score < DETECT_THRESHOLD:
         return None, best_score
     return best, best_score
+
+
+def _fits(records: list[list[str]], layout: Layout) -> tuple[bool, str]:
+    """Whether nine in ten records fit a layout without a header row, and if
+    not, the first row and column (or field count) that does not."""
+    width, fits, first_miss = len(layout.columns), 0, ""
+    for row, record in enumerate(records, start=1):
+        if len(record) != width:
+            miss = f"row {row} has {len(record)} fields, the layout {width}"
+        else:
+            miss = next(
+                (
+                    f'row {row}, column "{column}" is not shaped like one'
+                    for column, pattern in layout.detect.items()
+                    if not re.fullmatch(
+                        pattern, record[layout.columns.index(column)].strip()
+                    )
+                ),
+                "",
+            )
+        fits += not miss
+        first_miss = first_miss or miss
+    return bool(records) and fits >= 0.9 * len(records), first_miss
+
+
+def detect_headerless(records: list[list[str]], kind: str) -> Layout | None:
+    """Return the layout without a header row that these first records fit: as
+    many fields as its columns, and nine in ten records matching every pattern
+    of its [detect] table. None when no such layout fits."""
+    for layout in all_layouts(kind):
+        if not layout.has_header and _fits(records, layout)[0]:
+            return layout
+    return None
+
+
+def check_headerless(records: list[list[str]], layout: Layout, source: Path) -> None:
+    """Raise LayoutError, naming the row and column, when a file chosen for a
+    layout without a header row does not have that layout's shape."""
+    fits, miss = _fits(records, layout)
+    if not fits:
+        raise LayoutError(
+            "Wrong layout",
+            f"{source.name} does not look like the {layout.name} layout ({miss}). "
+            "Choose another layout or let casetui detect it.",
+        )
 
 
 def choose_layout(
@@ -299,159 +350,13 @@ def check_unique_cases(cases: pl.DataFrame, source: Path) -> None:
         )
 
 
-def _text(name: str) -> pl.Expr:
-    return pl.col(name).str.strip_chars().replace("", None)
-
-
-def _flag(name: str) -> pl.Expr:
-    word = pl.col(name).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
-    return (
-        pl.when(word.is_in(TRUE_WORDS))
-        .then(True)
-        .when(word.is_in(FALSE_WORDS))
-        .then(False)
-        .otherwise(None)
-    )
-
-
-def _combined(layout: Layout, canonical: str, sources: list[str]) -> pl.Expr:
-    how = layout.how(canonical)
-    if canonical in FLAG_FIELDS:
-        flags = [_flag(s) for s in sources]
-        if how == "first":
-            return pl.coalesce(flags)
-        return pl.any_horizontal(flags)
-    texts = [_text(s) for s in sources]
-    if len(texts) == 1:
-        return texts[0]
-    if how == "first":
-        return pl.coalesce(texts)
-    joined = pl.concat_str(texts, separator=" ", ignore_nulls=True)
-    return pl.when(joined == "").then(None).otherwise(joined)
-
-
-def _as_of(layout: Layout, source: Path) -> dt.date:
-    if layout.age_as_of != "file":
-        try:
-            return dt.date.fromisoformat(layout.age_as_of)
-        except ValueError as exc:
-            raise LayoutError(
-                "Layout file invalid",
-                f'layout {layout.name}: age as_of must be YYYY-MM-DD or "file".',
-            ) from exc
-    try:
-        return dt.date.fromtimestamp(source.stat().st_mtime)
-    except OSError:
-        return dt.date.today()
-
-
-def _birth_year(layout: Layout, found: dict[str, list[str]], source: Path) -> pl.Expr:
-    """Year of birth from, in order: a birth year, a date of birth, an age."""
-    years: list[pl.Expr] = []
-    if "birth_year" in found:
-        years.append(pl.col("birth_year").str.extract(r"^((?:18|19|20)\d\d)", 1))
-    if "dob" in found:
-        dob = pl.col("dob")
-        years += [
-            dob.str.extract(r"^((?:18|19|20)\d\d)[-/]?\d\d?[-/]?\d\d?\b", 1),
-            dob.str.extract(r"^\d\d?[-/.]\d\d?[-/.]((?:18|19|20)\d\d)\b", 1),
-        ]
-    if "age" in found:
-        # An age as of a date puts the birthday in one of two years; the later
-        # one is likelier once the date is past mid-year. Off by one at worst.
-        as_of = _as_of(layout, source)
-        base = as_of.year - (0 if as_of.timetuple().tm_yday > 182 else 1)
-        age = pl.col("age").str.extract(r"^(\d{1,3})$", 1).cast(pl.Int32)
-        years.append((pl.lit(base) - age).cast(pl.Utf8))
-    return pl.coalesce(years) if years else pl.lit(None, pl.Utf8)
-
-
-def _state() -> pl.Expr:
-    upper = pl.col("state").str.to_uppercase()
-    by_name = (
-        pl.col("state")
-        .str.to_lowercase()
-        .replace_strict(STATE_NAMES, default=None, return_dtype=pl.Utf8)
-    )
-    return pl.when(upper.str.len_chars() == 2).then(upper).otherwise(by_name)
-
-
-def _fix_zips(frame: pl.DataFrame) -> pl.DataFrame:
-    """zip5/zip4 from digits: 9 digits split, and leading zeros lost by a
-    spreadsheet restored where the state's ZIPs all start with 0. Done in steps
-    so each intermediate is computed once."""
-    digits, plus4 = pl.col("_zip"), pl.col("_plus4")
-    length = digits.str.len_chars()
-    zero_state = pl.col("state").is_in(ZERO_ZIP_STATES)
-    frame = frame.with_columns(
-        pl.col("zip5").str.replace_all(r"[^0-9]", "").alias("_zip"),
-        pl.col("zip4").str.replace_all(r"[^0-9]", "").alias("_plus4"),
-    )
-    frame = frame.with_columns(
-        pl.when(zero_state & length.is_in([3, 4]))
-        .then(digits.str.zfill(5))
-        .when(zero_state & length.is_in([7, 8]))
-        .then(digits.str.zfill(9))
-        .otherwise(digits)
-        .alias("_zip"),
-        pl.when(plus4.str.len_chars().is_between(1, 3))
-        .then(plus4.str.zfill(4))
-        .when(plus4 != "")
-        .then(plus4)
-        .alias("_plus4"),
-    )
-    long = length == 9
-    return frame.with_columns(
-        pl.when(long)
-        .then(digits.str.slice(0, 5))
-        .when(digits != "")
-        .then(digits)
-        .alias("zip5"),
-        pl.coalesce(plus4, pl.when(long).then(digits.str.slice(5, 4))).alias("zip4"),
-    ).drop("_zip", "_plus4")
-
-
 def apply_layout(frame: pl.DataFrame, layout: Layout, source: Path) -> pl.DataFrame:
-    """Return `frame` mapped to the canonical fields of the layout's kind, every
-    field present (null when unmapped), text except the Boolean flags.
+    """Return `frame` mapped to the canonical fields of the layout's kind (see
+    casetui.pipeline.mapping.map_table, which also returns what it repaired and
+    flagged). Raises LayoutError when a required field has no column."""
+    from casetui.pipeline.mapping import map_table  # it builds on this module
 
-    Raises LayoutError naming the file and the missing column when a required
-    field (case_id, last_name or full_name, category; voter_id, last_name) has
-    none of its headers in the file.
-    """
-    keys = _header_keys(list(frame.columns))
-    lookup = dict(layout.fields)
-    if layout.age_column:
-        lookup["age"] = (layout.age_column,)
-    found = _present(lookup, keys)
-    missing = _missing_required(layout.kind, found)
-    if missing:
-        wanted = [
-            h for f in missing for part in f.split(" or ") for h in lookup.get(part, ())
-        ]
-        raise LayoutError(
-            "Required column missing",
-            f"{where(source)} has no column for {', '.join(missing)}"
-            + (f' (the {layout.name} layout expects "{wanted[0]}")' if wanted else "")
-            + ". Choose another layout or map the columns by hand.",
-        )
-
-    staged = frame.select(
-        _combined(layout, canonical, sources).alias(canonical)
-        for canonical, sources in found.items()
-    )
-    fields = KINDS[layout.kind]
-    for name in (*fields, "dob", "age"):
-        if name not in staged.columns:
-            dtype = pl.Boolean if name in FLAG_FIELDS else pl.Utf8
-            staged = staged.with_columns(pl.lit(None, dtype).alias(name))
-    staged = staged.with_columns(
-        _state().alias("state"),
-        _birth_year(layout, found, source).alias("birth_year"),
-    )
-    staged = _fix_zips(staged)
-    log.info("mapped %d rows with layout %s", staged.height, layout.name)
-    return staged.select(fields)
+    return map_table(frame, layout, source)[0]
 
 
 def mapping_from(headers: list[str], kind: str) -> dict[str, str | None]:

@@ -303,13 +303,15 @@ def u_value(comparison: Comparison) -> pl.Expr:
 
 def evidence(comparison: Comparison, m: list[float | None]) -> pl.Expr:
     """log2(m / u) at the pair's level, capped where the level says; 0 at a
-    neutral level. `m` holds one value per level (None where neutral)."""
+    neutral level. `m` holds one value per level (None where neutral); u is
+    read from u_<field> (see u_value)."""
     code = pl.col(f"lvl_{comparison.field}")
+    u = pl.col(f"u_{comparison.field}")
     expr = pl.when(pl.lit(False)).then(pl.lit(0.0))
     for i, (level, m_i) in enumerate(zip(comparison.levels, m, strict=True)):
         if m_i is None:
             continue
-        bits = (pl.lit(m_i) / _u(level)).log(2)
+        bits = (pl.lit(m_i) / u).log(2)
         if level.cap is not None:
             bits = bits.clip(upper_bound=level.cap)
         expr = expr.when(code == i).then(bits)

@@ -205,9 +205,11 @@ def _combined() -> list[pl.Expr]:
         .alias("suffix"),
         pl.coalesce("_unit", "_unit_in_line").alias("unit"),
         pl.col("_city").alias("city"),
-        # Spreadsheets drop the leading zero of New England ZIP codes.
-        pl.when(zip_digits.str.len_chars() >= 3)
-        .then(zip_digits.str.zfill(5))
+        # A ZIP code that lost its leading zero was restored by the layout
+        # where the state allows it (values.py); one still short is compared
+        # as written, never padded here.
+        pl.when(zip_digits.str.len_chars().is_between(3, 5))
+        .then(zip_digits)
         .alias("zip5"),
         pl.when(digits.str.len_chars() == 10).then(digits).alias("phone"),
         pl.when(email.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"))

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 EXPECTED_LINK_RATE = 0.8  # share of cases expected to be in the voter file
 
 EVIDENCE = [f"ev_{c.field}" for c in comparisons(1)]
+HOME = ["v_house", "v_street_name", "v_zip5"]  # kept for the one-to-one step
 
 
 def _similar(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
@@ -97,9 +98,9 @@ def score_pairs(
     freq: dict[str, pl.DataFrame],
     learn: bool = True,
 ) -> tuple[pl.DataFrame, Weights]:
-    """Return (`pairs` with the normalized fields of both sides (c_*, v_*), the
-    lvl_* and ev_* columns, weight (log2 odds including the prior), score and
-    reasons; the weights used). With `learn`, m is estimated by EM; without,
+    """Return (`pairs` with the lvl_*, u_* and ev_* columns, the voter's address
+    (HOME), weight (log2 odds including the prior), score and reasons; the
+    weights used). With `learn`, m is estimated by EM; without,
     or when EM degenerates, the defaults of levels.py are used."""
     total = max(voters.height, 1)
     df = pairs.join(
@@ -134,6 +135,16 @@ def score_pairs(
     fields = comparisons(total)
     df = df.with_columns(level_code(c).alias(f"lvl_{c.field}") for c in fields)
     df = df.with_columns(u_value(c).alias(f"u_{c.field}") for c in fields)
+    # From here on the levels say all: the two sides' fields are let go, but
+    # for the voter's address, which assignment compares between candidates.
+    df = df.select(
+        "case_id",
+        "voter_id",
+        "passes",
+        *[f"{kind}_{c.field}" for c in fields for kind in ("lvl", "u")],
+        *HOME,
+        _reasons().alias("reasons"),
+    )
     weights = _fit(df, fields, total) if learn else defaults(fields)
     log.info("match weights: %s", weights.note)
     df = df.with_columns(
@@ -143,8 +154,7 @@ def score_pairs(
     weight = pl.sum_horizontal(EVIDENCE) + prior
     df = df.with_columns(weight.alias("weight"))
     scored = df.with_columns(
-        (1.0 / (1.0 + pl.lit(2.0).pow(-pl.col("weight")))).alias("score"),
-        _reasons().alias("reasons"),
+        (1.0 / (1.0 + pl.lit(2.0).pow(-pl.col("weight")))).alias("score")
     )
     return scored, weights
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Select, Static
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from casetui.errors import CasetuiError
 from casetui.pipeline import layouts
@@ -32,6 +32,7 @@ class FilesScreen(Screen[None]):
         Binding("ctrl+l", "load", "Load"),
         Binding("ctrl+f", "browse", "Browse"),
         Binding("ctrl+n", "continue", "Continue"),
+        Binding("ctrl+x", "cancel_load", "Cancel load"),
     ]
 
     def __init__(self, conversion: Conversion) -> None:
@@ -81,7 +82,7 @@ class FilesScreen(Screen[None]):
                         id="layout-name",
                         compact=True,
                     )
-            yield ProgressBar(total=None, show_eta=False, id="progress")
+            yield ProgressBar(total=1.0, show_eta=False, id="progress")
             yield Static("", id="report", markup=False)
         yield Footer()
 
@@ -179,7 +180,17 @@ class FilesScreen(Screen[None]):
             select.value = layout.name if layout else MAP_MYSELF
         self.query_one("#layout-row").display = True
         self._show_layout(layout.name if layout else MAP_MYSELF)
-        self.query_one("#report", Static).update(self.reports.get(inspection.kind, ""))
+        self.query_one("#report", Static).update(self._report(inspection.kind))
+
+    def _report(self, role: str) -> str:
+        """This run's load text, or the load report stored when the session was
+        last at this step."""
+        if role in self.reports:
+            return self.reports[role]
+        stored = self.conversion.load_report(role)
+        if stored is None:
+            return ""
+        return "\n".join(["Load report:", *(f"  {line}" for line in stored.lines())])
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "layout" and isinstance(event.value, str):
@@ -269,8 +280,12 @@ class FilesScreen(Screen[None]):
                 return
         elif isinstance(choice, str):
             layout_name = choice
-        self.query_one("#progress").display = True
-        self.query_one("#report", Static).update(f"Loading {path.name} ...")
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(progress=0)
+        bar.display = True
+        self.query_one("#report", Static).update(
+            f"Loading {path.name} ... (ctrl+x cancels)"
+        )
         self._load(role, path, layout_name, layout)
 
     def _mapped_layout(self, role: str) -> layouts.Layout:
@@ -291,8 +306,37 @@ class FilesScreen(Screen[None]):
         layout_name: str | None,
         layout: layouts.Layout | None,
     ) -> None:
-        loaded = self.conversion.load(role, path, layout_name, layout=layout)
+        worker = get_current_worker()
+
+        def progress(stage: str, fraction: float) -> None:
+            self.app.call_from_thread(self._progress, path.name, stage, fraction)
+
+        loaded = self.conversion.load(
+            role,
+            path,
+            layout_name,
+            layout=layout,
+            progress=progress,
+            cancelled=lambda: worker.is_cancelled,
+        )
         self.app.call_from_thread(self._loaded, loaded)
+
+    def _progress(self, name: str, stage: str, fraction: float) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=fraction)
+        self.query_one("#report", Static).update(
+            f"Loading {name}: {stage} ... (ctrl+x cancels)"
+        )
+
+    def action_cancel_load(self) -> None:
+        running = [w for w in self.workers if w.name == "loading a file"]
+        if not running or running[0].is_finished:
+            self.notify("No load is running.", severity="information")
+            return
+        running[0].cancel()
+        self.query_one("#progress").display = False
+        self.query_one("#report", Static).update(
+            "Load cancelled: nothing was stored. The load stops at its next stage."
+        )
 
     def _loaded(self, loaded: LoadedFile) -> None:
         self.query_one("#progress").display = False
@@ -303,7 +347,9 @@ class FilesScreen(Screen[None]):
             f"Loaded {loaded.path.name}: {loaded.rows:,} rows with layout "
             f"{loaded.layout}."
         ]
-        lines += [f"Note: {note}" for note in loaded.notes]
+        if loaded.report is not None:
+            lines += ["Load report:"]
+            lines += [f"  {line}" for line in loaded.report.lines()]
         if loaded.scrub is not None:
             lines += ["Scrub report (what was removed before storing):"]
             lines += [f"  {line}" for line in loaded.scrub.lines()]

@@ -177,3 +177,30 @@ async def test_moving_to_the_other_file_never_leaves_the_first_ones_details(
         assert "civicrm" not in shown(screen, "#summary")
         assert "Voter file" in shown(screen, "#details-title")
         assert not screen.query_one("#preview", DataTable).display
+
+
+async def test_the_load_report_shows_flagged_values_by_row(conversion, tmp_path):
+    attest_all(conversion)
+    voters = tmp_path / "voters.csv"
+    voters.write_text(
+        "LALVOTERID,Voters_FirstName,Voters_LastName,Residence_Addresses_State,"
+        "Residence_Addresses_Zip,VoterTelephones_CellPhoneFormatted\n"
+        "V1,Ana,Ruiz,MA,2139,6.175550123E9\n"
+        "V2,Bo,Lee,TX,7501,1.61755501E+10\n"
+    )
+    app = make_app(conversion, demo_files={"voter": voters})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#path-voter", Input).focus()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        report = shown(screen, "#report")
+        assert "[x] loaded voters.csv: 2 rows" in shown(screen, "#status-voter")
+        assert "values repaired 2, flagged 2" in report
+        assert "digits lost in scientific notation (lossy); left empty (row 3)" in (
+            " ".join(report.split())
+        )
+        assert "Ruiz" not in report and "7501" not in report
+    stored = conversion.load_report("voter")
+    assert stored is not None and stored.flagged == 2

@@ -112,6 +112,12 @@ def test_headless_run_writes_every_target_and_a_manifest(headless_run) -> None:
     assert manifest["counts"]["cases"] == 500
     assert manifest["attestations"]["counsel_review"]["counsel_name"]
     assert "pending" in result.output or manifest["counts"]["pending_review"] == 0
+    voter_report = manifest["inputs"]["voter"]["load_report"]
+    assert voter_report["rows_read"] == 20_000
+    assert (voter_report["encoding"], voter_report["delimiter"]) == ("utf-8", ",")
+    casework_report = manifest["inputs"]["casework"]["load_report"]
+    assert casework_report["values_repaired"] > 0  # ZIPs missing their zero
+    assert "values repaired" in result.output
 
 
 def test_headless_exports_hold_no_suppressed_or_unmatched_case(headless_run) -> None:
@@ -181,11 +187,11 @@ def test_match_with_an_unknown_layout_names_the_known_ones(tmp_path: Path) -> No
             "--out",
             str(tmp_path / "pairs.csv"),
             "--voter-layout",
-            "florida",
+            "texas",
         ],
     )
     assert result.exit_code == 2
-    assert "No voter layout is named 'florida'" in result.output
+    assert "No voter layout is named 'texas'" in result.output
     assert "l2" in result.output and "Traceback" not in result.output
 
 

@@ -25,6 +25,7 @@ from casetui.pipeline.layouts import (
     save_layout,
     saved_layouts,
 )
+from casetui.pipeline.mapping import map_table
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = Path(__file__).resolve().parents[2] / "casetui" / "samples"
@@ -41,7 +42,18 @@ def mapped(name: str, kind: str) -> tuple[str | None, pl.DataFrame]:
 def test_builtin_layouts_ship() -> None:
     names = {layout.name for layout in builtin_layouts()}
 
-    assert names == {"civicrm", "generic_casework", "l2", "ngpvan", "ncvoter"}
+    assert names == {
+        "civicrm",
+        "generic_casework",
+        "l2",
+        "ngpvan",
+        "ncvoter",
+        "targetsmart",
+        "ohio_swvf",
+        "washington_vrdb",
+        "michigan_qvf",
+        "florida",
+    }
 
 
 @pytest.mark.parametrize(
@@ -95,7 +107,7 @@ def test_l2_birth_year_from_age_and_cell_phone_first(tmp_path: Path) -> None:
     voters = apply_layout(table.frame, layout, copy)
 
     assert voters["birth_year"].to_list() == ["1956", "1951"]  # ages 70, 75
-    assert voters["phone"].to_list() == ["(617) 555-0101", "(617) 555-0199"]
+    assert voters["phone"].to_list() == ["6175550101", "6175550199"]
     assert voters["zip5"].to_list() == ["02139", "02143"]
 
 
@@ -114,8 +126,24 @@ def test_zip_is_only_padded_where_the_state_agrees() -> None:
 
     voters = apply_layout(frame, layout, Path("voters.csv"))
 
-    assert voters["zip5"].to_list() == ["02139", "2139", "02139", "75001"]
+    # In Texas a four-digit ZIP is not a lost zero: left empty, not guessed.
+    assert voters["zip5"].to_list() == ["02139", None, "02139", "75001"]
     assert voters["zip4"].to_list() == [None, None, "1234", "0001"]
+
+
+def test_a_short_zip_with_no_state_is_kept_as_written() -> None:
+    layout = layout_from_mapping(
+        "t", "voter", {"voter_id": "id", "last_name": "ln", "zip5": "z", "state": "st"}
+    )
+    frame = pl.DataFrame(
+        {"id": ["1", "2"], "ln": ["A", "B"], "z": ["4223", "2139"], "st": [None, "nsw"]}
+    )
+
+    voters, findings = map_table(frame, layout, Path("voters.csv"))
+
+    # Nothing says a zero was lost, nor that it was not: no padding, no loss.
+    assert voters["zip5"].to_list() == ["4223", "2139"]
+    assert any("kept as written" in f.line() for f in findings)
 
 
 def test_flag_words() -> None:
