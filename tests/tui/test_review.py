@@ -137,7 +137,7 @@ async def test_opens_on_the_first_pair_side_by_side(matched):
         assert isinstance(screen, ReviewScreen)
         assert screen.case_id == "C-1"
         text = table_text(app)
-        assert "≠ First   Bill" in text and "William" in text
+        assert "≈ First   Bill" in text and "William" in text
         assert "= City" in text
         assert "+7.0" in text and "-1.2" in text
         candidates = screen.query_one(CandidateList).render().plain
@@ -244,7 +244,7 @@ async def test_search_and_navigation_keys(matched):
         await pilot.press("C", "minus", "9", "enter")
         await pilot.pause()
         assert app.screen.case_id == "C-9"
-        assert "accepted (auto)" in str(app.screen.query_one("#review-case").render())
+        assert "[accepted: auto]" in str(app.screen.query_one("#review-case").render())
 
         await pilot.press("g", "a", "G", "space")
         assert app.screen.case_id == "C-2"
@@ -306,7 +306,7 @@ def test_a_link_carries_the_score_of_the_candidate_accepted(matched):
 
 
 def test_a_field_blank_on_both_sides_with_no_evidence_is_left_out():
-    from casetui.workflow import Candidate
+    from casetui.review_queue import Candidate
 
     table = PairTable()
     voter = {"voter_id": "V-1", "first_name": "Ann", "last_name": "Lee"}
