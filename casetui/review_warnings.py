@@ -15,12 +15,26 @@ from typing import Any
 from casetui.review_queue import Candidate, PairView
 
 
+# Enough of USPS Publication 28 that "12 North Main Street" and "12 N Main St"
+# read as one home; the matcher's own address forms are not in its candidates.
+_SHORT = {
+    "north": "n", "south": "s", "east": "e", "west": "w", "street": "st",
+    "avenue": "ave", "road": "rd", "drive": "dr", "lane": "ln", "court": "ct",
+    "place": "pl", "boulevard": "blvd", "terrace": "ter", "circle": "cir",
+}  # fmt: skip
+
+
 def _key(value: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(value or "").casefold())
 
 
+def _street(value: Any) -> str:
+    words = re.findall(r"[a-z0-9]+", str(value or "").casefold())
+    return "".join(_SHORT.get(word, word) for word in words)
+
+
 def _home(voter: dict[str, Any]) -> str:
-    street, zip5 = _key(voter.get("street")), _key(voter.get("zip5"))
+    street, zip5 = _street(voter.get("street")), _key(voter.get("zip5"))
     return f"{street}|{zip5}" if street else ""
 
 
