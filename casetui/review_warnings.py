@@ -14,7 +14,6 @@ from typing import Any
 
 from casetui.review_queue import Candidate, PairView
 
-
 # Enough of USPS Publication 28 that "12 North Main Street" and "12 N Main St"
 # read as one home; the matcher's own address forms are not in its candidates.
 _SHORT = {

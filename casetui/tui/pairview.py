@@ -294,7 +294,7 @@ class CandidateList(Widget):
             voter_id = _text(candidate.voter.get("voter_id"))
             pointer = ">" if number - 1 == self._selected else " "
             accepted = (
-                Content.styled(" [accepted]", "bold $text-success")
+                Content.styled("[accepted]", "bold $text-success")
                 if voter_id and voter_id == self._accepted
                 else Content("")
             )
@@ -310,8 +310,9 @@ class CandidateList(Widget):
                 f" {number} ",
                 (f"{candidate.score:5.2f}", "bold"),
                 f"  {voter_id:<12} {name:<22} {'b.' + born if born else '':<7}",
-                badges(candidate.reasons),
                 accepted,
+                " " if accepted.plain else "",
+                badges(candidate.reasons),
             )
             lines.append(line.truncate(max(self.size.width, 20), ellipsis=True))
         return Content("\n").join(lines)

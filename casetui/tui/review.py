@@ -407,6 +407,7 @@ class ReviewScreen(Screen[None]):
         self.notify(
             f"{len(self.shown)} case(s): {chosen.describe() or 'every review case'}.",
             title="Filter",
+            timeout=3,
         )
 
     # -- deciding ----------------------------------------------------------------------
@@ -537,7 +538,7 @@ class ReviewScreen(Screen[None]):
             self._compared.pop(case_id, None)
         verb = "Redid" if redo else "Undid"
         what = f"{len(batch)} bulk accepts" if len(batch) > 1 else changed.decision
-        self.notify(f"{verb} '{what}' on case {changed.case_id}.")
+        self.notify(f"{verb} '{what}' on case {changed.case_id}.", timeout=2)
         if changed.case_id in self._matched_ids:
             self._show(changed.case_id)
 

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from casetui.review_queue import REASON_TEXT
+
 DIALOG_CSS = """
 ReviewDialog {
     align: center middle;
@@ -37,11 +39,18 @@ ReviewDialog Button {
 
 
 class ReviewDialog(ModalScreen[str | None]):
-    """A question with one button per answer; returns the chosen answer's key,
-    or None when dismissed with escape."""
+    """A question with one button per answer, numbered: its number key, or the
+    arrows and enter, choose it. Returns the chosen answer's key, or None when
+    dismissed with escape."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        *(
+            Binding(str(n), f"answer({n - 1})", f"Answer {n}", show=False)
+            for n in range(1, 5)
+        ),
+    ]
 
     def __init__(
         self, title: str, question: str, answers: list[tuple[str, str]]
@@ -55,12 +64,16 @@ class ReviewDialog(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self._title
             yield Static(self._question, classes="question", markup=False)
-            for key, label in self._answers:
-                yield Button(label, id=f"answer-{key}")
+            for number, (key, label) in enumerate(self._answers, start=1):
+                yield Button(f"{number}  {label}", id=f"answer-{key}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss((event.button.id or "").removeprefix("answer-"))
+
+    def action_answer(self, index: int) -> None:
+        if index < len(self._answers):
+            self.dismiss(self._answers[index][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -145,7 +158,9 @@ class FilterDialog(ModalScreen[str | None]):
             options.append(Option(f"{title}:", disabled=True))
             options.append(Option(f"  {any_label}", id=f"{kind}:"))
             for value, count in counts.items():
-                options.append(Option(f"  {value} ({count})", id=f"{kind}:{value}"))
+                meaning = REASON_TEXT.get(value, "") if kind == "reason" else ""
+                text = f"  {value} ({count})" + (f": {meaning}" if meaning else "")
+                options.append(Option(text, id=f"{kind}:{value}"))
         with Vertical() as box:
             box.border_title = "Filter the review"
             yield Static(
