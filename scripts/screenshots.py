@@ -88,6 +88,9 @@ async def main() -> None:
             await still(app)
         await still(app)
         shoot(app, "review")
+        await pilot.press("a", "r")  # two decisions, so progress shows a pace
+        await still(app)
+        shoot(app, "review-decided")
 
         await pilot.press("e")
         await still(app)

@@ -401,18 +401,39 @@ class Session:
                       decision=decision, _by=who)  # fmt: skip
         return Decision(seq, case_id, voter_id, decision, who, at, False)
 
-    def decide_many(self, rows: list[tuple[str, str | None, str]], by: str) -> int:
+    def decide_many(
+        self,
+        rows: list[tuple[str, str | None, str]],
+        by: str,
+        **details: str | int | float,
+    ) -> int:
         """Record many decisions in one transaction (automatic decisions, bulk
-        accept) and return how many. One undo takes back the whole batch."""
+        accept) and return how many. One undo takes back the whole batch; one
+        audit entry holds the counts and `details` (how the rows were chosen)."""
         if not rows:
             return 0
         with self._tx() as c:
             decisions_db.record(c, rows, by, now())
             counts = {d: sum(1 for r in rows if r[2] == d) for d in DECISIONS}
             self._log(
-                c, "decided_many", _by=by, **{k: n for k, n in counts.items() if n}
+                c,
+                "decided_many",
+                _by=by,
+                **{k: n for k, n in counts.items() if n},
+                **details,
             )
         return len(rows)
+
+    def batch_cases(self, seq: int) -> list[str]:
+        """Return the cases decided in the same batch as decision `seq` (one case,
+        or every case of a bulk accept), to refresh after an undo or redo."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT case_id FROM decisions WHERE batch ="
+                " (SELECT batch FROM decisions WHERE seq = ?)",
+                (seq,),
+            )
+            return [case_id for (case_id,) in rows]
 
     def undo(self) -> Decision | None:
         """Undo the latest operator decision (a bulk accept as a whole) and return
@@ -445,6 +466,14 @@ class Session:
         """Return the cases whose latest decision accepts this voter."""
         with self._lock:
             return decisions_db.accepted_for_voter(self._conn, voter_id)
+
+    def accepted_voters(self) -> set[str]:
+        """Return the voters some case's latest decision accepts."""
+        return {
+            d.voter_id
+            for d in self.decisions().values()
+            if d.decision == "accepted" and d.voter_id
+        }
 
     def set_cursor(self, case_id: str | None) -> None:
         """Remember where the operator was in the review (not audited)."""

@@ -1,8 +1,9 @@
 """The side-by-side comparison of one case and one voter, field by field.
 
-Every mark has a text form as well as a style ("=" agrees, "≠" differs, "·" one
-side is blank; differing characters in reverse video) so the comparison still reads
-with NO_COLOR set or on a monochrome terminal.
+Every mark has a text form as well as a style ("=" agrees, "≈" differs as written
+but the matcher counts it for the match, "≠" differs, "·" one side is blank;
+differing characters in reverse video) so the comparison still reads with
+NO_COLOR set or on a monochrome terminal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from casetui.workflow import Candidate
+    from casetui.review_queue import Candidate
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("first_name", "First"),
@@ -54,7 +55,7 @@ EVIDENCE_KEYS: dict[str, tuple[str, ...]] = {
     "email": ("email",),
 }
 
-AGREE, DIFFER, BLANK = "=", "≠", "·"
+AGREE, CLOSE, DIFFER, BLANK = "=", "≈", "≠", "·"
 DIFF_STYLE = "reverse bold"
 LABEL_WIDTH = 7
 EVIDENCE_WIDTH = 6
@@ -72,12 +73,17 @@ def comparable(field: str, value: str) -> str:
     return re.sub(r"[\s.,'-]+", " ", value.casefold()).strip()
 
 
-def mark(field: str, case_value: str, voter_value: str) -> str:
-    """Return AGREE, DIFFER or BLANK for one field of a pair."""
+def mark(
+    field: str, case_value: str, voter_value: str, weight: float = math.nan
+) -> str:
+    """Return AGREE, CLOSE, DIFFER or BLANK for one field of a pair: CLOSE when
+    the values differ as written but the field's evidence `weight` is for the
+    match (an abbreviation, a nickname, a typo)."""
     if not case_value or not voter_value:
         return BLANK
-    same = comparable(field, case_value) == comparable(field, voter_value)
-    return AGREE if same else DIFFER
+    if comparable(field, case_value) == comparable(field, voter_value):
+        return AGREE
+    return CLOSE if weight > 0 else DIFFER
 
 
 def highlight_differences(left: str, right: str) -> tuple[Content, Content]:
@@ -162,7 +168,7 @@ class PairTable(Widget):
                 continue
             shown.append(
                 (
-                    mark(field, case_value, voter_value),
+                    mark(field, case_value, voter_value, weight),
                     label,
                     case_value,
                     voter_value,
@@ -187,7 +193,8 @@ class PairTable(Widget):
         value_width = max((width - LABEL_WIDTH - EVIDENCE_WIDTH - 5) // 2, 8)
         case_title = f"Case {_text(self._case.get('case_id'))}"
         voter_title = (
-            f"Voter {_text(self._candidate.voter.get('voter_id'))}"
+            f"Voter {_text(self._candidate.voter.get('voter_id'))} "
+            f"score {self._candidate.score:.2f}"
             if self._candidate
             else "No candidate voter"
         )
@@ -203,13 +210,15 @@ class PairTable(Widget):
             )
         ]
         for badge, label, case_value, voter_value, weight in self.rows():
-            if badge == DIFFER:
+            if badge in (DIFFER, CLOSE):
                 left, right = highlight_differences(case_value, voter_value)
             else:
                 left, right = Content(case_value), Content(voter_value)
-            badge_style = {AGREE: "$text-success", DIFFER: "bold $text-error"}.get(
-                badge, "$text-muted"
-            )
+            badge_style = {
+                AGREE: "$text-success",
+                CLOSE: "bold $text-warning",
+                DIFFER: "bold $text-error",
+            }.get(badge, "$text-muted")
             lines.append(
                 Content.assemble(
                     (badge, badge_style),
@@ -285,20 +294,25 @@ class CandidateList(Widget):
             voter_id = _text(candidate.voter.get("voter_id"))
             pointer = ">" if number - 1 == self._selected else " "
             accepted = (
-                Content.styled(" [accepted]", "bold $text-success")
+                Content.styled("[accepted]", "bold $text-success")
                 if voter_id and voter_id == self._accepted
                 else Content("")
             )
+            voter = candidate.voter
             name = " ".join(
-                _text(candidate.voter.get(f)) for f in ("first_name", "last_name")
-            ).strip()
+                _text(voter.get(f))
+                for f in ("first_name", "last_name", "name_suffix")
+                if _text(voter.get(f))
+            )
+            born = _text(voter.get("birth_year"))
             line = Content.assemble(
                 (pointer, "bold"),
                 f" {number} ",
                 (f"{candidate.score:5.2f}", "bold"),
-                f"  {voter_id:<12} {name:<24} ",
-                badges(candidate.reasons),
+                f"  {voter_id:<12} {name:<22} {'b.' + born if born else '':<7}",
                 accepted,
+                " " if accepted.plain else "",
+                badges(candidate.reasons),
             )
             lines.append(line.truncate(max(self.size.width, 20), ellipsis=True))
         return Content("\n").join(lines)

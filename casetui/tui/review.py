@@ -2,41 +2,49 @@
 
 The operator may spend an evening here, so every key does one thing, each
 decision is committed before the next pair shows, and the screen reopens on the
-pair it was left at. Pair views are cached: a keypress updates widgets in place.
+pair it was left at. The queue reads each pair from frames sorted once on entry
+(see casetui.review_queue), so a keypress costs the same on a queue of 50,000.
 """
 
 from __future__ import annotations
 
-import time
+from collections import OrderedDict
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker
 
 from casetui.errors import CasetuiError, GateError
-from casetui.tui.pairview import CandidateList, PairTable, badges
-from casetui.tui.review_dialogs import SearchDialog, claim_dialog, confirm_dialog
-from casetui.tui.widgets import report_worker_failure, show_error
+from casetui.review_queue import SCORE_BANDS, QueueFilter, ReviewQueue
+from casetui.review_warnings import pair_warnings
+from casetui.tui import review_lines as lines
+from casetui.tui.pairview import CandidateList, PairTable
+from casetui.tui.review_dialogs import (
+    BulkAcceptDialog,
+    FilterDialog,
+    SearchDialog,
+    claim_dialog,
+    confirm_dialog,
+)
+from casetui.tui.widgets import KeyFooter, report_worker_failure, show_error
 
 if TYPE_CHECKING:
-    from casetui.session.store import Decision
-    from casetui.workflow import Candidate, Conversion, PairView
+    from casetui.review_queue import Candidate, PairView
+    from casetui.workflow import Conversion
 
-DECIDED = ("accepted", "rejected")
-
-
-def _minutes(minutes: float) -> str:
-    if minutes < 1:
-        return "under a minute left"
-    return f"about {minutes:.0f} min left"
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+"""Below this the pair cannot be read whole: the screen says so instead."""
+ROOMY_HEIGHT = 30  # from this height up the match summary line shows too
+VIEW_CACHE = 256  # pair views kept, for moving back and forth without re-reading
+NEEDS_A_PAIR = {"accept", "reject", "skip", "compare", "bulk_accept"}
 
 
 class ReviewScreen(Screen[None]):
@@ -57,6 +65,27 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #review-case {
         background: $boost;
     }
+    ReviewScreen #review-warnings {
+        padding: 0 1;
+        height: auto;
+        max-height: 3;
+    }
+    ReviewScreen #review-warnings.-none {
+        display: none;
+    }
+    ReviewScreen #too-small {
+        display: none;
+        padding: 1 2;
+    }
+    ReviewScreen.-too-small > * {
+        display: none;
+    }
+    ReviewScreen.-too-small > #too-small {
+        display: block;
+    }
+    ReviewScreen.-short #review-summary {
+        display: none;
+    }
     """
 
     BINDINGS = [
@@ -64,46 +93,54 @@ class ReviewScreen(Screen[None]):
         Binding("r", "reject", "Reject"),
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo", show=False),
-        Binding("n,down", "next", "Next", show=False),
-        Binding("p,up", "previous", "Previous", show=False),
-        Binding("space", "next_undecided", "Next undecided", key_display="space"),
-        Binding("g,home", "first", "First case", show=False),
-        Binding("G,end", "last", "Last case", show=False),
-        Binding("slash", "search", "Find case", show=False),
-        Binding("1", "compare(0)", "Compare candidate 1", show=False),
+        Binding("U,ctrl+y", "redo", "Redo", key_display="U"),
+        Binding("1", "compare(0)", "Pick", key_display="1-5"),
         Binding("2", "compare(1)", "Compare candidate 2", show=False),
         Binding("3", "compare(2)", "Compare candidate 3", show=False),
         Binding("4", "compare(3)", "Compare candidate 4", show=False),
         Binding("5", "compare(4)", "Compare candidate 5", show=False),
+        Binding("space", "next_undecided", "Undecided", key_display="space"),
+        Binding("n,down", "next", "Next"),
+        Binding("p,up", "previous", "Prev"),
+        # Some terminals send ctrl+a / ctrl+e for Home / End.
+        Binding("g,home,ctrl+a", "first", "First"),
+        Binding("G,end,ctrl+e", "last", "Last"),
+        Binding("slash", "search", "Find"),
+        Binding("f", "filter", "Filter"),
+        Binding("F", "clear_filter", "Unfilter"),
+        Binding("A", "bulk_accept", "Bulk"),
         Binding("e,f6,ctrl+n", "continue", "Export"),
     ]
+
+    queue_filter: reactive[QueueFilter] = reactive(QueueFilter, init=False)
+    """What the review walks; the Filter dialog sets it."""
 
     def __init__(self, conversion: Conversion) -> None:
         super().__init__()
         self.conversion = conversion
         self.ready = False
-        self.queue: list[str] = []
+        self.queue = ReviewQueue(pl.DataFrame(schema=_ASSIGNMENT), {})
+        self.shown: list[str] = []
+        self._shown_at: dict[str, int] = {}
         self.case_id: str | None = None
-        self.decisions: dict[str, Decision] = {}
-        self._views: dict[str, PairView] = {}
+        self._views: OrderedDict[str, PairView] = OrderedDict()
         self._compared: dict[str, int] = {}
         self._matched_ids: set[str] = set()
-        self._counts: dict[str, int] = {}
-        self._opened = time.monotonic()
-        self._decided_here = 0
+        self.pace = lines.Pace()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="match-running"):
             yield Label("Matching cases to the voter file...", id="match-stage")
             yield ProgressBar(total=1.0, id="match-progress", show_eta=True)
+        yield Static(id="too-small")
         yield Static(id="review-summary", classes="review-line")
         yield Static(id="review-progress", classes="review-line")
         yield Static(id="review-case", classes="review-line")
-        with VerticalScroll(id="review-body"):
+        yield Static(id="review-warnings", classes="-none")
+        with VerticalScroll(id="review-body", can_focus=False):
             yield PairTable(id="pair")
             yield CandidateList(id="candidates")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:
@@ -112,6 +149,27 @@ class ReviewScreen(Screen[None]):
             self.run_match()
             return
         self._ready(self._counts_from(assignment))
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        self.set_class(height < ROOMY_HEIGHT, "-short")
+        self.query_one("#too-small", Static).update(
+            f"Terminal too small: the review needs at least {MIN_WIDTH}x{MIN_HEIGHT} "
+            f"(this one is {width}x{height}). Enlarge the window to carry on; "
+            "nothing is lost. ctrl+q quits."
+        )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.has_class("-too-small") and action not in ("quit", "help"):
+            return False
+        if action == "clear_filter":
+            return bool(self.queue_filter.describe())
+        if action in NEEDS_A_PAIR and not (self.ready and self.case_id):
+            return None
+        return True
 
     # -- running the match ----------------------------------------------------------
 
@@ -154,32 +212,37 @@ class ReviewScreen(Screen[None]):
         }
 
     def _ready(self, counts: dict[str, int]) -> None:
-        self._counts = counts
         self.query_one("#match-running").add_class("-done")
-        self.queue = self.conversion.review_queue()
+        self.queue = self.conversion.review()
         self._matched_ids = set(self.conversion.frame("assignment")["case_id"])
-        self.decisions = dict(self.conversion.session.decisions())
+        self.conversion.pairs()
+        self.shown = list(self.queue.ids)
+        self._shown_at = dict(self.queue.position)
         self.ready = True
-        self._opened = time.monotonic()
         self.query_one("#review-summary", Static).update(
             f"Auto-accepted {counts['accepted']} · to review {counts['review']} · "
             f"rejected {counts['rejected']} · suppressed {counts['suppressed']}"
         )
-        if not self.queue:
+        self.refresh_bindings()
+        if not self.shown:
             self.query_one("#review-case", Static).update(
                 "No case needs review. Press e to continue to export."
             )
             self._show_progress_line()
             return
         cursor = self.conversion.session.cursor()
-        self._show(cursor if cursor in self._matched_ids else self.queue[0])
+        self._show(cursor if cursor in self._matched_ids else self.shown[0])
 
     # -- what is shown ---------------------------------------------------------------
 
     def view(self, case_id: str) -> PairView:
-        """The pair view of `case_id`, built once per visit to this screen."""
-        if case_id not in self._views:
+        """The pair view of `case_id`; the last VIEW_CACHE views are kept."""
+        if case_id in self._views:
+            self._views.move_to_end(case_id)
+        else:
             self._views[case_id] = self.conversion.pair_view(case_id)
+            if len(self._views) > VIEW_CACHE:
+                self._views.popitem(last=False)
         return self._views[case_id]
 
     def compared(self) -> Candidate | None:
@@ -191,84 +254,60 @@ class ReviewScreen(Screen[None]):
         return candidates[index] if index < len(candidates) else None
 
     def _show(self, case_id: str) -> None:
+        first_show = self.case_id is None
         self.case_id = case_id
         view = self.view(case_id)
+        decision = self.queue.decisions.get(case_id) or view.decision
         if case_id not in self._compared:
-            self._compared[case_id] = self._accepted_index(view, case_id)
+            self._compared[case_id] = self._accepted_index(view, decision)
+        index = self._compared[case_id]
         candidate = self.compared()
-        decision = self.decisions.get(case_id)
         accepted = (
             decision.voter_id if decision and decision.decision == "accepted" else None
         )
-        self.query_one(PairTable).show(view.case, candidate)
-        self.query_one(CandidateList).show(
-            view.candidates, self._compared[case_id], accepted
+        claimed = (
+            self.conversion.claimed_by(str(candidate.voter["voter_id"]), case_id)
+            if candidate
+            else []
         )
-        self.query_one("#review-case", Static).update(self._case_line(view, decision))
+        self.query_one(PairTable).show(view.case, candidate)
+        self.query_one(CandidateList).show(view.candidates, index, accepted)
+        where = lines.where_line(
+            self._shown_at.get(case_id), len(self.shown), self.queue_filter, view.band
+        )
+        self.query_one("#review-case", Static).update(
+            lines.case_line(case_id, where, decision, view.reasons)
+        )
+        warnings = pair_warnings(view, index, claimed)[:3]
+        box = self.query_one("#review-warnings", Static)
+        box.update(lines.warnings_text(warnings))
+        box.set_class(not warnings, "-none")
         self._show_progress_line()
         self.query_one("#review-body").scroll_home(animate=False)
         self.conversion.session.set_cursor(case_id)
+        if first_show:
+            self.refresh_bindings()
 
-    def _accepted_index(self, view: PairView, case_id: str) -> int:
-        decision = self.decisions.get(case_id)
+    def _accepted_index(self, view: PairView, decision: Any) -> int:
         if decision and decision.decision == "accepted":
             for index, candidate in enumerate(view.candidates):
                 if candidate.voter.get("voter_id") == decision.voter_id:
                     return index
         return 0
 
-    def _case_line(self, view: PairView, decision: Decision | None) -> Content:
-        assert self.case_id is not None
-        if self.case_id in self.queue:
-            where = f"{self.queue.index(self.case_id) + 1} of {len(self.queue)}"
-        else:
-            where = f"not in review ({view.band})"
-        if decision is None:
-            state = ("undecided", "bold $text-warning")
-        else:
-            who = "auto" if decision.by == "auto" else "you"
-            state = (f"{decision.decision} ({who})", "bold")
-        return Content.assemble(
-            (f"Case {self.case_id}", "bold"),
-            f"  {where}  ",
-            state,
-            "  ",
-            badges(view.reasons),
-        )
-
-    def decided_count(self) -> int:
-        """How many review cases have an accepted or rejected decision."""
-        return sum(
-            1
-            for case_id in self.queue
-            if case_id in self.decisions and self.decisions[case_id].decision in DECIDED
-        )
-
     def _show_progress_line(self) -> None:
-        decided = self.decided_count()
-        left = len(self.queue) - decided
-        minutes = (time.monotonic() - self._opened) / 60
-        if self._decided_here and minutes > 0:
-            rate = self._decided_here / minutes
-            eta = _minutes(left / rate) if rate else "-"
-            pace = f"{rate:.1f} per minute · {eta}"
-        else:
-            pace = "pace shows after your first decision"
         self.query_one("#review-progress", Static).update(
-            f"Decided {decided} of {len(self.queue)} · {left} to go · {pace}"
+            lines.progress_line(self.queue.decided, len(self.queue), self.pace)
         )
 
     # -- moving ----------------------------------------------------------------------
 
     def _position(self) -> int:
-        if self.case_id in self.queue:
-            return self.queue.index(self.case_id)
-        return -1
+        return self._shown_at.get(self.case_id or "", -1)
 
     def _go(self, index: int) -> None:
-        if not self.ready or not self.queue:
-            return
-        self._show(self.queue[max(0, min(index, len(self.queue) - 1))])
+        if self.ready and self.shown:
+            self._show(self.shown[max(0, min(index, len(self.shown) - 1))])
 
     def action_next(self) -> None:
         self._go(self._position() + 1)
@@ -280,14 +319,16 @@ class ReviewScreen(Screen[None]):
         self._go(0)
 
     def action_last(self) -> None:
-        self._go(len(self.queue) - 1)
+        self._go(len(self.shown) - 1)
 
     def next_undecided(self) -> str | None:
-        """The first undecided review case after the current one, wrapping."""
+        """The first case shown after the current one that is neither accepted
+        nor rejected, wrapping; None when there is none."""
         start = self._position() + 1
-        for case_id in self.queue[start:] + self.queue[:start]:
-            decision = self.decisions.get(case_id)
-            if decision is None or decision.decision not in DECIDED:
+        count = len(self.shown)
+        for step in range(count):
+            case_id = self.shown[(start + step) % count]
+            if self.queue.state(case_id) in ("undecided", "skipped"):
                 return case_id
         return None
 
@@ -296,12 +337,12 @@ class ReviewScreen(Screen[None]):
             return
         case_id = self.next_undecided()
         if case_id is None:
-            self.notify("Every review case is decided. Press e to continue.")
+            self.notify("Every case here is decided. Press e to continue.")
         else:
             self._show(case_id)
 
     def action_compare(self, index: int) -> None:
-        if not self.ready or self.case_id is None:
+        if self.case_id is None:
             return
         candidates = self.view(self.case_id).candidates
         if index >= len(candidates):
@@ -325,40 +366,84 @@ class ReviewScreen(Screen[None]):
             return
         self._show(case_id)
 
+    # -- filtering ---------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        if not self.ready:
+            return
+        bands = self.queue.band_counts()
+        dialog = FilterDialog(
+            dict(self.queue.reason_counts().most_common()),
+            {label: bands[label] for label, _, _ in SCORE_BANDS if bands[label]},
+            dict(self.queue.state_counts().most_common()),
+            self.queue_filter.describe(),
+        )
+        self.app.push_screen(dialog, callback=self._filter_chosen)
+
+    def _filter_chosen(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        if choice == "clear":
+            self.queue_filter = QueueFilter()
+            return
+        kind, _, value = choice.partition(":")
+        wanted = self.queue_filter.with_(**{kind: value or None})
+        if not self.queue.select(wanted):
+            self.notify(f"No review case is {wanted.describe()}.", severity="warning")
+            return
+        self.queue_filter = wanted
+
+    def action_clear_filter(self) -> None:
+        self.queue_filter = QueueFilter()
+
+    def watch_queue_filter(self, chosen: QueueFilter) -> None:
+        self.shown = self.queue.select(chosen)
+        self._shown_at = {case_id: i for i, case_id in enumerate(self.shown)}
+        self.refresh_bindings()
+        if self.case_id in self._shown_at:
+            self._show(self.case_id)
+        elif self.shown:
+            self._show(self.shown[0])
+        self.notify(
+            f"{len(self.shown)} case(s): {chosen.describe() or 'every review case'}.",
+            title="Filter",
+            timeout=3,
+        )
+
     # -- deciding ----------------------------------------------------------------------
 
     def _decide(self, case_id: str, voter_id: str | None, decision: str) -> bool:
-        standing = self.decisions.get(case_id)
+        standing = self.queue.decisions.get(case_id)
         if standing and (standing.decision, standing.voter_id) == (decision, voter_id):
             # Pressing the same key again only moves on: a duplicate would make
             # the next undo look as if it did nothing.
             return True
         try:
-            self.decisions[case_id] = self.conversion.decide(
-                case_id, voter_id, decision
-            )
+            made = self.conversion.decide(case_id, voter_id, decision)
         except CasetuiError as err:
             show_error(self, err)
             return False
+        self.queue.record(case_id, made)
+        self._views.pop(case_id, None)
         return True
 
     def _after_decision(self) -> None:
-        self._decided_here += 1
+        self.pace.tick()
         position = self._position()
-        if 0 <= position < len(self.queue) - 1:
-            self._show(self.queue[position + 1])
+        if 0 <= position < len(self.shown) - 1:
+            self._show(self.shown[position + 1])
             return
         following = self.next_undecided()
         if following is None:
             self._show(cast(str, self.case_id))
-            self.notify("Every review case is decided. Press e to continue.")
+            self.notify("Every case here is decided. Press e to continue.")
         else:
             self._show(following)
 
     def action_accept(self) -> None:
-        if not self.ready or self.case_id is None:
-            return
         candidate = self.compared()
+        if self.case_id is None:
+            return
         if candidate is None:
             self.notify("This case has no candidate voter; press r to reject it.")
             return
@@ -392,14 +477,47 @@ class ReviewScreen(Screen[None]):
             self._after_decision()
 
     def action_reject(self) -> None:
-        if self.ready and self.case_id is not None:
-            if self._decide(self.case_id, None, "rejected"):
-                self._after_decision()
+        if self.case_id is not None and self._decide(self.case_id, None, "rejected"):
+            self._after_decision()
 
     def action_skip(self) -> None:
-        if self.ready and self.case_id is not None:
-            if self._decide(self.case_id, None, "skipped"):
-                self._after_decision()
+        if self.case_id is not None and self._decide(self.case_id, None, "skipped"):
+            self._after_decision()
+
+    def action_bulk_accept(self) -> None:
+        described = self.queue_filter.describe()
+        shown = f"this filter ({described})" if described else "the whole queue"
+        claimed = self.conversion.session.accepted_voters()
+
+        def count(score: float) -> tuple[int, int]:
+            rows, left_out = self.queue.bulk_rows(self.shown, score, claimed)
+            return len(rows), left_out
+
+        self.app.push_screen(
+            BulkAcceptDialog(shown, count, 0.9),
+            callback=partial(self._bulk_chosen, claimed),
+        )
+
+    def _bulk_chosen(self, claimed: set[str], score: float | None) -> None:
+        if score is None:
+            return
+        rows, _ = self.queue.bulk_rows(self.shown, score, claimed)
+        try:
+            made = self.conversion.bulk_accept(
+                rows, score, self.queue_filter.describe()
+            )
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        for case_id, _voter, _decision in rows:
+            self.queue.record(case_id, self.conversion.session.decision(case_id))
+            self._views.pop(case_id, None)
+        self.notify(
+            f"Accepted {made} case(s) as one decision; u undoes them all.",
+            title="Bulk accept",
+        )
+        if self.case_id:
+            self._show(self.case_id)
 
     def _walk_history(self, redo: bool) -> None:
         if not self.ready:
@@ -413,14 +531,14 @@ class ReviewScreen(Screen[None]):
         if changed is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
             return
-        latest = session.decision(changed.case_id)
-        if latest is None:
-            self.decisions.pop(changed.case_id, None)
-        else:
-            self.decisions[changed.case_id] = latest
-        self._compared.pop(changed.case_id, None)
+        batch = session.batch_cases(changed.seq)
+        for case_id in batch:
+            self.queue.record(case_id, session.decision(case_id))
+            self._views.pop(case_id, None)
+            self._compared.pop(case_id, None)
         verb = "Redid" if redo else "Undid"
-        self.notify(f"{verb} '{changed.decision}' on case {changed.case_id}.")
+        what = f"{len(batch)} bulk accepts" if len(batch) > 1 else changed.decision
+        self.notify(f"{verb} '{what}' on case {changed.case_id}.", timeout=2)
         if changed.case_id in self._matched_ids:
             self._show(changed.case_id)
 
@@ -460,3 +578,12 @@ class ReviewScreen(Screen[None]):
             show_error(self, err)
             return
         cast(Any, self.app).advance()
+
+
+_ASSIGNMENT = {
+    "case_id": pl.Utf8,
+    "voter_id": pl.Utf8,
+    "score": pl.Float64,
+    "band": pl.Utf8,
+    "reasons": pl.Utf8,
+}

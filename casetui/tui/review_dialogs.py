@@ -1,13 +1,19 @@
 """Small modal questions the review and export screens ask: which case keeps a
-voter, whether to go on with cases undecided, which case id to jump to."""
+voter, whether to go on with cases undecided, which case id to jump to, what to
+filter by, and the score floor of a bulk accept."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from casetui.review_queue import REASON_TEXT
 
 DIALOG_CSS = """
 ReviewDialog {
@@ -33,11 +39,18 @@ ReviewDialog Button {
 
 
 class ReviewDialog(ModalScreen[str | None]):
-    """A question with one button per answer; returns the chosen answer's key,
-    or None when dismissed with escape."""
+    """A question with one button per answer, numbered: its number key, or the
+    arrows and enter, choose it. Returns the chosen answer's key, or None when
+    dismissed with escape."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        *(
+            Binding(str(n), f"answer({n - 1})", f"Answer {n}", show=False)
+            for n in range(1, 5)
+        ),
+    ]
 
     def __init__(
         self, title: str, question: str, answers: list[tuple[str, str]]
@@ -51,12 +64,16 @@ class ReviewDialog(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self._title
             yield Static(self._question, classes="question", markup=False)
-            for key, label in self._answers:
-                yield Button(label, id=f"answer-{key}")
+            for number, (key, label) in enumerate(self._answers, start=1):
+                yield Button(f"{number}  {label}", id=f"answer-{key}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss((event.button.id or "").removeprefix("answer-"))
+
+    def action_answer(self, index: int) -> None:
+        if index < len(self._answers):
+            self.dismiss(self._answers[index][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -98,6 +115,140 @@ class SearchDialog(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FilterDialog(ModalScreen[str | None]):
+    """Pick what the review walks: a reason, a score band or a decision state,
+    each with its count. Returns 'reason:<r>', 'band:<b>', 'state:<s>' (an empty
+    value means any) or 'clear'; None on escape."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.replace("ReviewDialog", "FilterDialog")
+        + """
+    FilterDialog OptionList {
+        height: auto;
+        max-height: 20;
+    }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        reasons: dict[str, int],
+        bands: dict[str, int],
+        states: dict[str, int],
+        current: str,
+    ) -> None:
+        super().__init__()
+        self._groups = (
+            ("reason", "Reason", reasons, "any reason"),
+            ("band", "Score", bands, "any score"),
+            ("state", "Decision", states, "any decision"),
+        )
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        options: list[Option | None] = [Option("Show every review case", id="clear")]
+        for kind, title, counts, any_label in self._groups:
+            options.append(None)
+            options.append(Option(f"{title}:", disabled=True))
+            options.append(Option(f"  {any_label}", id=f"{kind}:"))
+            for value, count in counts.items():
+                meaning = REASON_TEXT.get(value, "") if kind == "reason" else ""
+                text = f"  {value} ({count})" + (f": {meaning}" if meaning else "")
+                options.append(Option(text, id=f"{kind}:{value}"))
+        with Vertical() as box:
+            box.border_title = "Filter the review"
+            yield Static(
+                f"Now showing: {self._current or 'every review case'}. Enter picks; "
+                "choices of different kinds combine.",
+                classes="question",
+                markup=False,
+            )
+            yield OptionList(*options, id="filter-options")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BulkAcceptDialog(ModalScreen[float | None]):
+    """Ask for the lowest score to accept in bulk, showing how many cases that
+    accepts before anything is done. Returns the score, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("ReviewDialog", "BulkAcceptDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, shown: str, count: Callable[[float], tuple[int, int]], start: float
+    ) -> None:
+        super().__init__()
+        self._shown = shown
+        self._count = count
+        self._start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Accept in bulk"
+            yield Static(
+                f"Accept the matcher's voter for every case in {self._shown} not "
+                "yet accepted or rejected, scoring at least:",
+                classes="question",
+                markup=False,
+            )
+            yield Input(f"{self._start:.2f}", id="bulk-score")
+            yield Static(id="bulk-count", classes="question", markup=False)
+            yield Button("Accept them", id="bulk-go", variant="warning")
+            yield Button("Go back", id="bulk-back")
+
+    def on_mount(self) -> None:
+        self._recount(self.query_one("#bulk-score", Input).value)
+
+    def _score(self, text: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if 0.0 <= value <= 1.0 else None
+
+    def _recount(self, text: str) -> None:
+        score = self._score(text)
+        label = self.query_one("#bulk-count", Static)
+        go = self.query_one("#bulk-go", Button)
+        if score is None:
+            label.update("Type a score between 0 and 1.")
+            go.disabled = True
+            return
+        accepted, left_out = self._count(score)
+        note = (
+            f" {left_out} more are left out: no voter, or their voter is taken."
+            if left_out
+            else ""
+        )
+        label.update(f"This accepts {accepted} case(s), as one decision.{note}")
+        go.label = f"Accept {accepted} case(s)"
+        go.disabled = accepted == 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._recount(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#bulk-go", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "bulk-go":
+            self.dismiss(self._score(self.query_one("#bulk-score", Input).value))
+        else:
+            self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,10 +9,11 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, DirectoryTree, Label, Static, TextArea
+from textual.widgets import Checkbox, DirectoryTree, Footer, Label, Static, TextArea
+from textual.widgets._footer import FooterKey
 from textual.worker import Worker, WorkerState
 
 from casetui.errors import CasetuiError
@@ -71,6 +72,91 @@ class StepBar(Static):
                 line.append("  ")
             line.append(f"{badge} {number} {title}", style=style)
         return line
+
+
+class KeyFooter(Footer):
+    """A footer that wraps its keys onto a second line when one line is too
+    narrow, so every key of a screen with many shows at 80 columns."""
+
+    DEFAULT_CSS = """
+    KeyFooter {
+        layout: vertical;
+        height: auto;
+        max-height: 3;
+    }
+    KeyFooter HorizontalGroup {
+        height: 1;
+    }
+    KeyFooter FooterKey.-command-palette {
+        dock: none;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._width = 0
+
+    def _keys(self) -> list[FooterKey]:
+        seen: set[str] = set()
+        keys = []
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip or binding.description,
+            )
+            key.compact = True
+            keys.append(key)
+        return keys
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        width = self.size.width or self.app.size.width
+        rows: list[list[FooterKey]] = [[]]
+        used = 12  # the palette key, on the first line
+        for key in self._keys():
+            wide = len(key.key_display) + len(key.description) + 2
+            if rows[-1] and used + wide > width:
+                rows.append([])
+                used = 0
+            rows[-1].append(key)
+            used += wide
+        palette = self._palette_key()
+        for number, row in enumerate(rows):
+            with HorizontalGroup():
+                for key in row:
+                    key.styles.margin = (0, 1, 0, 0)
+                    yield key
+                if number == 0 and palette is not None:
+                    yield palette
+
+    def _palette_key(self) -> FooterKey | None:
+        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return None
+        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if found is None:
+            return None
+        _node, binding, enabled, _tooltip = found
+        return FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            classes="-command-palette",
+            disabled=not enabled,
+        )
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._width = self.size.width
+            self.call_after_refresh(self.recompose)
 
 
 class TickBox(Checkbox):

@@ -15,6 +15,7 @@ from casetui.paths import codebooks_dir
 from casetui.session.store import Session
 from casetui.tui.app import CasetuiApp
 from casetui.workflow import Conversion
+from tests.tui.review_fixtures import matched  # noqa: F401  (the review tests' session)
 
 CASEWORK_HEADER = (
     "contact_id,case_id,case_type,case_subject,case_status,case_outcome,"

@@ -3,13 +3,8 @@ results are stored directly (so each test is fast and knows its pairs)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import polars as pl
-import pytest
 from textual.widgets import Button
 
-from casetui.pipeline.suppress import HIT_SCHEMA
 from casetui.session.store import Session
 from casetui.tui.export import ExportScreen
 from casetui.tui.pairview import (
@@ -23,91 +18,7 @@ from casetui.tui.review import ReviewScreen
 from casetui.tui.review_dialogs import ReviewDialog, SearchDialog
 from casetui.workflow import Conversion
 from tests.tui.conftest import make_app, settle
-
-TEXT = pl.Utf8
-CASES = pl.DataFrame(
-    {
-        "case_id": ["C-1", "C-2", "C-3", "C-4", "C-9"],
-        "first_name": ["Bill", "Ann", "Cal", "Dee", "Cal"],
-        "last_name": ["Smith", "Lee", "Park", "Ng", "Park"],
-        "street": ["12 N Main St", "3 Oak Ave", "4 Pine St", "9 Elm St", "4 Pine St"],
-        "city": ["Boston"] * 5,
-        "zip5": ["02108"] * 5,
-        "phone": ["(617) 555-0101", None, None, None, None],
-    }
-)
-VOTERS = pl.DataFrame(
-    {
-        "voter_id": ["V-1", "V-2", "V-3", "V-9"],
-        "first_name": ["William", "Willa", "Ann", "Cal"],
-        "last_name": ["Smith", "Smith", "Leigh", "Park"],
-        "street": ["12 North Main Street", "12 N Main St", "3 Oak Ave", "4 Pine St"],
-        "city": ["BOSTON"] * 4,
-        "zip5": ["02108"] * 4,
-        "phone": ["6175550101", None, None, None],
-    }
-)
-EVIDENCE = ("ev_first", "ev_last", "ev_street", "ev_zip", "ev_phone")
-CANDIDATES = pl.DataFrame(
-    [
-        ("C-1", "V-1", 0.70, 1, 2.5, 6.0, -1.2, 3.1, 7.0, "nickname"),
-        ("C-1", "V-2", 0.40, 2, -3.0, 6.0, 4.0, 3.1, None, "household"),
-        ("C-2", "V-3", 0.60, 1, 5.0, -2.0, 4.0, 3.1, None, "surname_changed"),
-        ("C-3", "V-9", 0.50, 1, 5.0, 6.0, 4.0, 3.1, None, "claimed"),
-        ("C-9", "V-9", 0.99, 1, 5.0, 6.0, 4.0, 3.1, None, ""),
-    ],
-    schema={"case_id": TEXT, "voter_id": TEXT, "score": pl.Float64, "rank": pl.Int64}
-    | {name: pl.Float64 for name in EVIDENCE}
-    | {"reasons": TEXT},
-    orient="row",
-)
-ASSIGNMENT = pl.DataFrame(
-    [
-        ("C-1", "V-1", 0.70, "review", "nickname"),
-        ("C-2", "V-3", 0.60, "review", "surname_changed"),
-        ("C-3", None, 0.50, "review", "claimed"),
-        ("C-4", None, 0.30, "review", ""),
-        ("C-9", "V-9", 0.99, "accept", ""),
-    ],
-    schema={
-        "case_id": TEXT,
-        "voter_id": TEXT,
-        "score": pl.Float64,
-        "band": TEXT,
-        "reasons": TEXT,
-    },
-    orient="row",
-)
-
-
-@pytest.fixture
-def matched(casetui_home: Path) -> Conversion:
-    """A session at the review step: four cases to review, C-9 auto-accepted."""
-    session = Session.create("review-test")
-    session.set_operator("Test Operator")
-    for step in ("checklist", "files", "suppression"):
-        session.complete_step(step)
-    frames = {
-        "cases": CASES,
-        "voters": VOTERS,
-        "candidates": CANDIDATES,
-        "assignment": ASSIGNMENT,
-        "hits": pl.DataFrame(schema=HIT_SCHEMA),
-    }
-    for name, frame in frames.items():
-        session.write_frame(name, frame)
-    session.decide_many([("C-9", "V-9", "accepted")], by="auto")
-    return Conversion(session)
-
-
-def table_text(app) -> str:
-    return app.screen.query_one(PairTable).render().plain
-
-
-def stored(conversion: Conversion) -> dict[str, tuple[str | None, str]]:
-    """The decisions as a new process would read them from disk."""
-    with Session.open(conversion.session.id) as again:
-        return {c: (d.voter_id, d.decision) for c, d in again.decisions().items()}
+from tests.tui.review_fixtures import stored, table_text
 
 
 def test_differing_characters_are_marked_and_agreement_ignores_case():
@@ -137,7 +48,7 @@ async def test_opens_on_the_first_pair_side_by_side(matched):
         assert isinstance(screen, ReviewScreen)
         assert screen.case_id == "C-1"
         text = table_text(app)
-        assert "≠ First   Bill" in text and "William" in text
+        assert "≈ First   Bill" in text and "William" in text
         assert "= City" in text
         assert "+7.0" in text and "-1.2" in text
         candidates = screen.query_one(CandidateList).render().plain
@@ -244,7 +155,7 @@ async def test_search_and_navigation_keys(matched):
         await pilot.press("C", "minus", "9", "enter")
         await pilot.pause()
         assert app.screen.case_id == "C-9"
-        assert "accepted (auto)" in str(app.screen.query_one("#review-case").render())
+        assert "[accepted: auto]" in str(app.screen.query_one("#review-case").render())
 
         await pilot.press("g", "a", "G", "space")
         assert app.screen.case_id == "C-2"
@@ -306,7 +217,7 @@ def test_a_link_carries_the_score_of_the_candidate_accepted(matched):
 
 
 def test_a_field_blank_on_both_sides_with_no_evidence_is_left_out():
-    from casetui.workflow import Candidate
+    from casetui.review_queue import Candidate
 
     table = PairTable()
     voter = {"voter_id": "V-1", "first_name": "Ann", "last_name": "Lee"}
