@@ -96,7 +96,9 @@ def match(
         pairs.select("voter_id").unique(), on="voter_id", how="semi"
     )
     freq = frequencies(normal_voters, among=paired)
-    scored, weights = score_pairs(pairs, normal_cases, normal_voters, freq, learn)
+    total = normal_voters.height
+    del normal_voters  # scoring needs the paired voters only
+    scored, weights = score_pairs(pairs, normal_cases, paired, total, freq, learn)
     stats["weights_estimated"] = int(weights.estimated)
     stage("score", 0.85)
 
@@ -123,13 +125,13 @@ def match(
     stage("assign", 1.0)
 
     stats["cases"] = cases.height
-    stats["voters"] = normal_voters.height
+    stats["voters"] = total
     for band in ("accept", "review", "reject"):
         stats[f"band_{band}"] = assignment.filter(pl.col("band") == band).height
     log.info(
         "matched %d cases against %d voters: %d pairs, %d accept, %d review",
         cases.height,
-        normal_voters.height,
+        total,
         pairs.height,
         stats["band_accept"],
         stats["band_review"],

@@ -94,15 +94,17 @@ def frequencies(
 def score_pairs(
     pairs: pl.DataFrame,
     cases: pl.DataFrame,
-    voters: pl.DataFrame,
+    paired: pl.DataFrame,
+    total: int,
     freq: dict[str, pl.DataFrame],
     learn: bool = True,
 ) -> tuple[pl.DataFrame, Weights]:
     """Return (`pairs` with the lvl_*, u_* and ev_* columns, the voter's address
     (HOME), weight (log2 odds including the prior), score and reasons; the
-    weights used). With `learn`, m is estimated by EM; without,
-    or when EM degenerates, the defaults of levels.py are used."""
-    total = max(voters.height, 1)
+    weights used). `paired` holds the normalized voters some pair names,
+    `total` the number of voters in the file. With `learn`, m is estimated by
+    EM; without, or when EM degenerates, the defaults of levels.py are used."""
+    total = max(total, 1)
     df = pairs.join(
         cases.select(pl.all().name.prefix("c_")),
         left_on="case_id",
@@ -110,7 +112,6 @@ def score_pairs(
     )
     # The voters paired with a case, with their values' frequencies: a few
     # hundred thousand rows at most, joined once, not the whole file.
-    paired = voters.join(pairs.select("voter_id").unique(), on="voter_id", how="semi")
     for table in freq.values():
         cols = [c for c in table.columns if not c.startswith("n_")]
         paired = paired.join(table, on=cols, how="left", nulls_equal=False)
