@@ -63,6 +63,8 @@ NORMALIZED = (
     "birth_year",
 )
 
+VOTER_SLICE = 1_000_000  # voters normalized at a time
+
 _SUFFIXES = {
     "jr": "jr",
     "junior": "jr",
@@ -391,8 +393,18 @@ def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Return the voters' comparable forms: voter_id and the columns listed at
     the top of this module, computed with polars expressions only (no per-row
     Python), so a multi-million-row file normalizes in seconds. Raises
-    InputError when there is no voter_id column."""
-    return _normalize(_checked_voters(voters), "voter_id").collect()
+    InputError when there is no voter_id column.
+
+    A big file is normalized VOTER_SLICE rows at a time: the working columns
+    then take a slice's memory, not the whole file's."""
+    lazy = _checked_voters(voters)
+    if isinstance(voters, pl.LazyFrame) or voters.height <= VOTER_SLICE:
+        return _normalize(lazy, "voter_id").collect()
+    parts = [
+        _normalize(voters.slice(start, VOTER_SLICE).lazy(), "voter_id").collect()
+        for start in range(0, voters.height, VOTER_SLICE)
+    ]
+    return pl.concat(parts, rechunk=False)
 
 
 @cache

@@ -88,7 +88,12 @@ def frequencies(
             wanted = among.lazy().select(cols).drop_nulls().unique()
             values = values.join(wanted, on=cols, how="semi")
         counts.append(values.group_by(cols).len(name=f"n_{name}"))
-    return dict(zip(FREQUENCY_KEYS, pl.collect_all(counts), strict=True))
+    # One at a time: run together, each would hold its own copy of a column
+    # of a file of millions at once.
+    return {
+        name: count.collect()
+        for name, count in zip(FREQUENCY_KEYS, counts, strict=True)
+    }
 
 
 def score_pairs(
