@@ -241,3 +241,23 @@ def test_a_file_missing_a_required_column_is_told_which(tmp_path) -> None:
         choose_layout(headers, "casework", None, tmp_path / "cases.csv")
     assert "closest to civicrm" in caught.value.message
     assert "no column for last_name or full_name" in caught.value.message
+
+
+def test_a_file_mapped_in_slices_reports_each_finding_once(monkeypatch, tmp_path):
+    from casetui.pipeline import loading
+
+    path = tmp_path / "voters.csv"
+    rows = [f"V{i},Lee,{'2139' if i % 3 else '02139'},TX" for i in range(30)]
+    header = "LALVOTERID,Voters_LastName,Residence_Addresses_Zip"
+    header += ",Residence_Addresses_State"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    whole = loading.load_file(path, "voter", "l2")
+    monkeypatch.setattr(loading, "MAP_SLICE", 7)
+
+    sliced = loading.load_file(path, "voter", "l2")
+
+    assert sliced.frame.equals(whole.frame)
+    assert [f.line() for f in sliced.report.findings] == [
+        f.line() for f in whole.report.findings
+    ]
+    assert sliced.report.flagged == 20

@@ -162,3 +162,18 @@ def test_the_house_number_comes_off_the_line_however_it_is_written(
         got = out.select("house", "street_name", "unit").row(0)
         assert got == (house, street, unit)
         assert out.select("house", "street_name").row(1) == ("3", "oak ave")
+
+
+def test_a_big_file_normalized_in_slices_gives_the_same_rows(monkeypatch):
+    from casetui.pipeline import normalize
+
+    voters = _voters(
+        first_name=["Ann", "Bob", "Cy", None, "Di"] * 3,
+        last_name=["Lee", "O'Neil", "de la Cruz", "Moe", "Ng"] * 3,
+        street=["12 Main St", "3 Oak Ave Apt 4", None, "#7 Elm", "9 N 5th St"] * 3,
+        zip5=["02134", "2134", "02134-1234", None, "021"] * 3,
+    )
+    whole = normalize_voters(voters)
+    monkeypatch.setattr(normalize, "VOTER_SLICE", 4)
+
+    assert normalize_voters(voters).equals(whole)
