@@ -33,6 +33,7 @@ REASON_TEXT = {
     "nickname": "first names differ but one is a nickname of the other",
     "initial": "a first or middle name is only an initial",
     "typo": "a name or street differs by a typo",
+    "middle_name": "one's first name is the other's middle name (or its initial)",
     "compound": "a compound or hyphenated surname",
     "surname_changed": "surnames differ (marriage or divorce?)",
     "swapped": "first and last names look swapped",

@@ -32,6 +32,10 @@ class Level:
     u: float | pl.Expr = 1.0
     group: str = "all"
     cap: float | None = None  # most evidence the level may give, in bits
+    # False: EM keeps this level's default share. For levels that people at
+    # one address show as often as one person does, which EM would learn as
+    # what a match looks like.
+    learn: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,42 @@ def _missing(side: str) -> pl.Expr:
     return pl.col(f"c_{side}").is_null() | pl.col(f"v_{side}").is_null()
 
 
+def typo(side: str) -> pl.Expr:
+    """A name that differs by a typo: close by Jaro-Winkler, or one edit
+    (a letter added, dropped, changed or two swapped) in a name of four or more
+    letters, which Jaro-Winkler rates low in short names ("kwvin", "kevin")."""
+    shortest = pl.min_horizontal(
+        pl.col(f"c_{side}").str.len_chars(), pl.col(f"v_{side}").str.len_chars()
+    )
+    side = "first" if side == "first_tok" else side
+    return (pl.col(f"sim_{side}") >= CLOSE) | (
+        (pl.col(f"edits_{side}") == 1) & (shortest >= 4)
+    )
+
+
+def as_middle() -> pl.Expr:
+    """One side's first name is the other's middle name: a person known by
+    their middle name."""
+    c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
+    return (c == pl.col("v_middle")) | (pl.col("c_middle") == v)
+
+
+def middle_initial() -> pl.Expr:
+    """One side's first initial is the other's middle initial, where that
+    middle is only an initial: perhaps known by the middle name."""
+    c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
+    return (
+        (pl.col("v_middle").str.len_chars() == 1)
+        & (c.str.slice(0, 1) == pl.col("v_middle"))
+    ) | (
+        (pl.col("c_middle").str.len_chars() == 1)
+        & (v.str.slice(0, 1) == pl.col("c_middle"))
+    )
+
+
 def _first(total: int) -> Comparison:
     c, v = pl.col("c_first_tok"), pl.col("v_first_tok")
     initial = (c.str.len_chars() == 1) | (v.str.len_chars() == 1)
-    as_middle = (c == pl.col("v_middle")) | (pl.col("c_middle") == v)
     yes = pl.lit(True)
     return Comparison(
         "first",
@@ -105,18 +141,27 @@ def _first(total: int) -> Comparison:
             ),
             Level("initial_differs", initial, 0.05, 0.93, "initial"),
             Level("nickname", pl.col("is_nick").fill_null(False), 0.08, 0.001),
-            Level("typo", pl.col("sim_first") >= CLOSE, 0.04, 0.003),
-            Level("as_middle", as_middle, 0.01, 0.001),
-            Level("different", yes, 0.01, 0.95),
+            Level("typo", typo("first_tok"), 0.04, 0.003),
+            Level("as_middle", as_middle(), 0.01, 0.001, learn=False),
+            Level("middle_initial", middle_initial(), 0.005, 0.03, learn=False),
+            Level("different", yes, 0.005, 0.95),
         ),
     )
 
 
 def _middle() -> Comparison:
     cm, vm = pl.col("c_middle"), pl.col("v_middle")
+    # Known by the middle name: the middles are then compared crosswise, with
+    # the other side's first name.
+    crossed = _is(_first(1), "as_middle", "middle_initial")
+    crossed_agree = (
+        pl.col("c_middle_init") == pl.col("v_first_tok").str.slice(0, 1)
+    ) | (pl.col("v_middle_init") == pl.col("c_first_tok").str.slice(0, 1))
     return Comparison(
         "middle",
         (
+            Level("crossed", crossed & crossed_agree, 0.05, 0.01),
+            Level("crossed_unknown", crossed),
             Level("missing", _missing("middle")),
             Level("exact", (cm == vm) & (cm.str.len_chars() > 1), 0.85, 0.02),
             Level(
@@ -142,7 +187,7 @@ def _last(total: int) -> Comparison:
             Level("exact_at_home", (cl == vl) & same_home(), 0.9, 0.5, "home"),
             Level("exact", cl == vl, 0.9, tf),
             Level("compound", compound, 0.04, 0.0005),
-            Level("typo", pl.col("sim_last") >= CLOSE, 0.04, 0.002),
+            Level("typo", typo("last"), 0.04, 0.002),
             Level("different_at_home", same_home(), 0.03, 0.3, "home"),
             Level("different", pl.lit(True), 0.03, 0.99),
         ),
@@ -320,10 +365,13 @@ def evidence(comparison: Comparison, m: list[float | None]) -> pl.Expr:
 
 def at(field: str, *names: str) -> pl.Expr:
     """True where the pair's level on `field` is one of `names`."""
-    comparison = next(c for c in comparisons(1) if c.field == field)
+    return _is(next(c for c in comparisons(1) if c.field == field), *names)
+
+
+def _is(comparison: Comparison, *names: str) -> pl.Expr:
     index = [level.name for level in comparison.levels]
     unknown = set(names) - set(index)
     if unknown:
-        raise ValueError(f"{field} has no level {sorted(unknown)}")
+        raise ValueError(f"{comparison.field} has no level {sorted(unknown)}")
     codes = pl.Series([index.index(n) for n in names], dtype=pl.UInt8)
-    return pl.col(f"lvl_{field}").is_in(codes.implode())
+    return pl.col(f"lvl_{comparison.field}").is_in(codes.implode())

@@ -13,15 +13,13 @@ import logging
 import math
 
 import polars as pl
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from casetui.pipeline.levels import (
-    CLOSE,
     at,
     comparisons,
     evidence,
-    first_exact,
     level_code,
     street_level,
     swapped,
@@ -35,18 +33,22 @@ log = logging.getLogger(__name__)
 EXPECTED_LINK_RATE = 0.8  # share of cases expected to be in the voter file
 
 EVIDENCE = [f"ev_{c.field}" for c in comparisons(1)]
+EDITS = DamerauLevenshtein.distance  # letters added, dropped, changed or swapped
 HOME = ["v_house", "v_street_name", "v_zip5"]  # kept for the one-to-one step
 
 
-def _similar(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
-    """Jaro-Winkler similarity of two text columns, element-wise. Each distinct
-    pair of values is compared once: blocks repeat the same names many times."""
+def _similar(
+    pairs: pl.DataFrame, left: str, right: str, scorer=JaroWinkler.normalized_similarity
+) -> pl.Series:
+    """Jaro-Winkler similarity (or `scorer`) of two text columns, element-wise.
+    Each distinct pair of values is compared once: blocks repeat the same names
+    many times."""
     both = pairs.select(pl.col(left).fill_null(""), pl.col(right).fill_null(""))
     distinct = both.unique()
     sims = cpdist(
         distinct[left].to_list(),
         distinct[right].to_list(),
-        scorer=JaroWinkler.normalized_similarity,
+        scorer=scorer,
         workers=-1,
     )
     looked_up = both.join(
@@ -136,10 +138,15 @@ def score_pairs(
         _similar(df, "c_first_tok", "v_first_tok").alias("sim_first"),
         _similar(df, "c_last", "v_last").alias("sim_last"),
         _similar(df, "c_street_name", "v_street_name").alias("sim_street"),
+        _similar(df, "c_first_tok", "v_first_tok", EDITS).alias("edits_first"),
+        _similar(df, "c_last", "v_last", EDITS).alias("edits_last"),
     )
     df = df.with_columns(street_level().alias("street_match"))
     fields = comparisons(total)
-    df = df.with_columns(level_code(c).alias(f"lvl_{c.field}") for c in fields)
+    # The first name's level first: the middle name's reads it.
+    first, *others = fields
+    df = df.with_columns(level_code(first).alias("lvl_first"))
+    df = df.with_columns(level_code(c).alias(f"lvl_{c.field}") for c in others)
     df = df.with_columns(u_value(c).alias(f"u_{c.field}") for c in fields)
     # From here on the levels say all: the two sides' fields are let go, but
     # for the voter's address, which assignment compares between candidates.
@@ -209,9 +216,10 @@ def _reasons() -> pl.Expr:
         "initial": (c.str.len_chars() == 1)
         | (v.str.len_chars() == 1)
         | at("middle", "initial"),
-        "typo": ((pl.col("sim_first") >= CLOSE) & ~first_exact())
-        | ((pl.col("sim_last") >= CLOSE) & (pl.col("c_last") != pl.col("v_last")))
+        "typo": at("first", "typo")
+        | at("last", "typo")
         | (pl.col("street_match") == "close"),
+        "middle_name": at("first", "as_middle", "middle_initial"),
         "compound": at("last", "compound"),
         "surname_changed": at("last", "different", "different_at_home"),
         "swapped": swapped(),

@@ -23,7 +23,7 @@ from casetui.pipeline.levels import Comparison
 
 PRIOR_PAIRS = 50.0  # how many pairs' worth of weight the defaults carry
 MIN_PAIRS = 200  # below this, the defaults are kept
-MAX_ROUNDS = 50
+MAX_ROUNDS = 200
 TOLERANCE = 1e-4  # largest change in any m between rounds at convergence
 # An estimated match share outside is degenerate. All pairs matching can be
 # right (a pass that only finds true links); MUST_AGREE catches when it is not.
@@ -146,6 +146,9 @@ def _m_step(
     weight = np.bincount(codes, weights=p, minlength=len(comparison.levels))
     m = np.full(len(comparison.levels), np.nan)
     for members in _groups(comparison).values():
-        counts = weight[members] + PRIOR_PAIRS * prior[members]
-        m[members] = counts / counts.sum()
+        fixed = [i for i in members if not comparison.levels[i].learn]
+        free = [i for i in members if comparison.levels[i].learn]
+        m[fixed] = prior[fixed]
+        counts = weight[free] + PRIOR_PAIRS * prior[free]
+        m[free] = counts / counts.sum() * (1 - prior[fixed].sum())
     return m

@@ -277,3 +277,45 @@ def test_swapped_names_are_compared_even_away_from_the_registered_address():
     pair = match(cases, voters).candidates.filter(pl.col("voter_id") == "V1")
     assert pair.height == 1
     assert "swapped" in pair["passes"][0]
+
+
+def test_a_one_letter_typo_in_a_short_first_name_is_a_typo():
+    # Jaro-Winkler puts "Kwvin" and "Kevin" at 0.88, below its typo cut-off.
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Kevin", "last_name": "Schultz",
+         "birth_year": "1953", **HOME},
+        {"voter_id": "V2", "first_name": "Grace", "last_name": "Schultz",
+         "birth_year": "1955", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Kwvin", "last_name": "Schultz", **HOME})
+    row = _assigned(match(cases, voters))
+    assert row["voter_id"] == "V1" and row["band"] in ("accept", "review")
+    assert "typo" in row["reasons"]
+
+
+def test_someone_known_by_the_middle_name_is_offered_for_review():
+    # Registered as "Jennifer K. Love", she asked the office as "Karen".
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Jennifer", "middle_name": "K",
+         "last_name": "Love", **HOME},
+        {"voter_id": "V2", "first_name": "Robert", "last_name": "Love", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Karen", "last_name": "Love", **HOME})
+    row = _assigned(match(cases, voters))
+    assert (row["voter_id"], row["band"]) == ("V1", "review")
+    assert "middle_name" in row["reasons"]
+
+
+def test_first_and_middle_written_the_other_way_round_agree_crosswise():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Tania", "middle_name": "Elizabeth",
+         "last_name": "Richards", **HOME},
+        {"voter_id": "V2", "first_name": "Mark", "last_name": "Richards", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Elizabeth", "middle_name": "T",
+                    "last_name": "Richards", **HOME})  # fmt: skip
+    result = match(cases, voters)
+    row = _assigned(result)
+    assert row["voter_id"] == "V1" and row["band"] in ("accept", "review")
+    pair = result.candidates.filter(pl.col("voter_id") == "V1").row(0, named=True)
+    assert pair["ev_middle"] > 0  # "T" agrees with Tania, not against Elizabeth

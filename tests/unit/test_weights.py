@@ -3,6 +3,7 @@ to the defaults, saying why, when it cannot."""
 
 import numpy as np
 import polars as pl
+import pytest
 
 from casetui.pipeline.levels import Comparison, Level
 from casetui.pipeline.weights import estimate
@@ -89,3 +90,23 @@ def test_em_that_learns_names_rarely_agree_falls_back():
     assert not weights.estimated
     assert "first names rarely agree" in weights.note
     assert weights.m["first"] == [None, 0.5, 0.3, 0.2]
+
+
+def test_a_level_em_must_not_learn_keeps_its_default_share():
+    held = Comparison(
+        "first",
+        (
+            Level("missing", YES),
+            Level("exact", YES, 0.5, 0.01),
+            Level("typo", YES, 0.3, 0.04, learn=False),
+            Level("different", YES, 0.2, 0.95),
+        ),
+    )
+    truth = {"first": [0.8, 0.15, 0.05], "street": [0.6, 0.1, 0.3], **YEAR_M}
+    pairs = _pairs(20_000, 0.2, truth)
+
+    weights = estimate(pairs, [held, STREET, YEAR], start_share=0.5)
+
+    assert weights.estimated, weights.note
+    assert weights.m["first"][2] == pytest.approx(0.3)
+    assert sum(weights.m["first"][1:]) == pytest.approx(1.0)
