@@ -162,8 +162,6 @@ def _read_large(
     general reader then takes."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:8192]:
         return None
-    if not _file_is_utf8(path):
-        return None
     sample = head[:SAMPLE_CHARS].decode("utf-8-sig", errors="ignore")
     delimiter = _sniff_delimiter(sample, cut=True)
     skip_lines, header = _find_header(sample, delimiter, cut=True)
@@ -171,24 +169,19 @@ def _read_large(
         return None
     notes = ["file too large to check every row's field count"]
     names = _dedupe_headers(header, notes)
-    frame = _polars_read(path, delimiter, names, None, path, columns)
+    picked = [i for i, name in enumerate(names) if columns is None or name in columns]
+    try:
+        # polars checks the whole file is UTF-8 as it reads, every column.
+        frame = pl.read_csv(
+            path, separator=delimiter, columns=picked, infer_schema=False
+        )
+    except pl.exceptions.PolarsError:
+        return None  # another encoding, or rows polars refuses: the careful path
+    named = zip(frame.columns, [names[i] for i in picked], strict=True)
+    frame = frame.rename(dict(named))
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     frame, rows, dropped = _tidy(frame, notes, 2)
     return Table(path, frame, encoding, delimiter, sha, size, notes, rows, dropped)
-
-
-def _file_is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(16 * 1024 * 1024):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-    return True
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:
@@ -451,7 +444,7 @@ def _ragged_rows(
 
 
 def _polars_read(
-    raw: bytes | Path,
+    raw: bytes,
     delimiter: str,
     names: list[str],
     max_rows: int | None,
@@ -475,7 +468,7 @@ def _polars_read(
         )
     except pl.exceptions.PolarsError as exc:
         log.info("csv reader refused %s (%s); reading row by row", path.suffix, exc)
-        text = (_read_all(raw) if isinstance(raw, Path) else raw).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
         return _python_read(text, delimiter, names, max_rows, path)
 
 
