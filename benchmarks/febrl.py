@@ -7,9 +7,10 @@ public, widely used linkage set as well as on generated districts.
 Dataset A (5,000 originals) becomes DIR/casework.csv in the CiviCRM layout,
 dataset B (5,000 corrupted duplicates) DIR/voters.csv in the L2 layout, and
 DIR/truth.csv pairs rec-N-org with rec-N-dup-0. FEBRL's people are Australian
-and synthetic: four-digit postcodes, states such as "nsw", and address_2 is a
-property or locality name rather than a unit. Social security numbers are
-dropped; ages are as of the generator's voter-file date.
+and synthetic: four-digit postcodes and address_2 is a property or locality
+name rather than a unit. Their states are left out: "wa" would read as
+Washington, whose ZIP codes never have four digits. Social
+security numbers are dropped; ages are as of the generator's voter-file date.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ CASE_FIELDS = {
     "surname": "last_name",
     "address_2": "supplemental_address_1",
     "suburb": "city",
-    "state": "state_province",
     "postcode": "postal_code",
 }
 # The same for the voter side, into the L2 columns.
@@ -43,7 +43,6 @@ VOTER_FIELDS = {
     "surname": "Voters_LastName",
     "address_2": "Residence_Addresses_ExtraAddressLine",
     "suburb": "Residence_Addresses_City",
-    "state": "Residence_Addresses_State",
     "postcode": "Residence_Addresses_Zip",
 }
 

@@ -45,6 +45,13 @@ PASSES: dict[str, tuple[list[str], list[str]]] = {
     # true links; within a ZIP code's first three digits (a region) it keeps
     # nearly all of them.
     "initial": (["first1", "last", "zip3"], ["first1", "last", "zip3"]),
+    # Known by the middle name: the case's first name is the voter's middle.
+    "middle_first": (["first_key", "last"], ["middle", "last"]),
+    # A mistyped surname away from home: it still sounds the same (Soundex).
+    "sounds_like": (
+        ["first_key", "last_sound", "zip3"],
+        ["first_tok", "last_sound", "zip3"],
+    ),
 }
 
 
@@ -67,7 +74,9 @@ def _short_keys() -> list[pl.Expr]:
     return [
         pl.col("last").str.slice(0, 3).alias("last3"),
         pl.col("last").str.slice(0, 1).alias("last1"),
-        pl.col("zip5").str.slice(0, 3).alias("zip3"),
+        # The region: a ZIP code but its last two digits (the first three of a
+        # US one; kept-as-written short codes, as abroad, are regions too).
+        pl.col("zip5").str.slice(0, pl.col("zip5").str.len_chars() - 2).alias("zip3"),
         pl.col("first_tok").str.slice(0, 1).alias("first1"),
     ]
 
@@ -89,8 +98,8 @@ def candidate_pairs(
         left = case_keys.select("case_id", *case_cols).drop_nulls().unique()
         left = left.rename(dict(zip(case_cols, voter_cols, strict=True)))
         # Short keys make huge blocks of weak pairs (an initial, a 1-letter name).
-        if "first_tok" in voter_cols:
-            left = left.filter(pl.col("first_tok").str.len_chars() > 1)
+        for name_col in {"first_tok", "middle"} & set(voter_cols):
+            left = left.filter(pl.col(name_col).str.len_chars() > 1)
         right = (
             voter_keys.select("voter_id", *voter_cols)
             .join(left.lazy().select(voter_cols).unique(), on=voter_cols, how="semi")

@@ -52,6 +52,7 @@ NORMALIZED = (
     "last",
     "last_p1",
     "last_p2",
+    "last_sound",
     "suffix",
     "house",
     "street_name",
@@ -160,6 +161,7 @@ def _derived() -> dict[str, list[pl.Expr]]:
             _null_if_empty(last.str.replace_all(" ", "")).alias("last"),
             parts.list.first().alias("last_p1"),
             parts.list.last().alias("last_p2"),
+            soundex(pl.col("last")).alias("last_sound"),
             last_raw.str.extract(r"\s(" + "|".join(_SUFFIXES) + r")$", 1).alias(
                 "_suffix_in_last"
             ),
@@ -183,6 +185,29 @@ def _derived() -> dict[str, list[pl.Expr]]:
             .alias("_birth_year")
         ],
     }
+
+
+# American Soundex: a surname's sound, so "Scjmitt" meets "Schmitt" and
+# "Hanilton" meets "Hamilton" in blocking, whatever the typo's position.
+_SOUND_CODES = {
+    c: d
+    for d, letters in enumerate(["aeiouy", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r"])
+    for c in letters
+}
+
+
+def soundex(name: pl.Expr) -> pl.Expr:
+    """The Soundex code of a normalized surname (letters a-z): its first letter
+    and three digits ("schmitt" -> "s530"); null for null."""
+    coded = name.str.replace_all("[^a-z]", "").str.replace_many(
+        {c: str(d) for c, d in _SOUND_CODES.items()} | {"h": "", "w": ""}
+    )
+    for digit in range(7):  # a run of one sound counts once
+        coded = coded.str.replace_all(f"{digit}{digit}+", str(digit))
+    first = name.str.slice(0, 1)
+    body = pl.when(first.is_in(["h", "w"])).then(coded).otherwise(coded.str.slice(1))
+    code = first + body.str.replace_all("0", "") + "000"
+    return pl.when(name.str.len_chars() > 0).then(code.str.slice(0, 4))
 
 
 def _unit_form(unit: pl.Expr) -> pl.Expr:

@@ -319,3 +319,26 @@ def test_first_and_middle_written_the_other_way_round_agree_crosswise():
     assert row["voter_id"] == "V1" and row["band"] in ("accept", "review")
     pair = result.candidates.filter(pl.col("voter_id") == "V1").row(0, named=True)
     assert pair["ev_middle"] > 0  # "T" agrees with Tania, not against Elizabeth
+
+
+def test_a_mover_known_by_the_middle_name_is_still_compared():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Dustin", "middle_name": "Brian",
+         "last_name": "Squahern", "street": "61 Jefferson St", "city": "Boston",
+         "zip5": "02270"},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Brian", "last_name": "Squahern", **HOME})
+    pairs = match(cases, voters).candidates.filter(pl.col("voter_id") == "V1")
+    assert "middle_first" in pairs["passes"].item()
+
+
+def test_a_mover_with_a_mistyped_surname_is_still_compared():
+    # No key of the other passes survives: another street, another ZIP code in
+    # the same region, and the typo falls in the surname's first three letters.
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Elizabeth", "last_name": "Schmitt",
+         "street": "55 Bay Ln", "city": "Boston", "zip5": "02141"},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Elizabeth", "last_name": "Scjmitt", **HOME})
+    pairs = match(cases, voters).candidates.filter(pl.col("voter_id") == "V1")
+    assert "sounds_like" in pairs["passes"].item()

@@ -177,3 +177,14 @@ def test_a_big_file_normalized_in_slices_gives_the_same_rows(monkeypatch):
     monkeypatch.setattr(normalize, "VOTER_SLICE", 4)
 
     assert normalize_voters(voters).equals(whole)
+
+
+@pytest.mark.parametrize(
+    ("surname", "code"),
+    [("Robert", "r163"), ("Rupert", "r163"), ("Ashcraft", "a261"),
+     ("Tymczak", "t522"), ("Pfister", "p236"), ("Honeyman", "h555"),
+     ("Schmitt", "s530"), ("Scjmitt", "s530"), ("Lee", "l000")],
+)  # fmt: skip
+def test_surnames_that_sound_alike_share_a_soundex_code(surname, code):
+    out = normalize_voters(_voters(last_name=[surname]))
+    assert out["last_sound"].to_list() == [code]
