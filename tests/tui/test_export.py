@@ -124,6 +124,7 @@ def test_exporting_fewer_targets_removes_the_earlier_files(
     assert sorted(p.name for p in folder.iterdir()) == [
         "linked-cases.csv",
         "manifest.json",
+        "summary.md",
     ]
 
 
