@@ -65,6 +65,16 @@ class ExportStep:
     def set_ngpvan_columns(self, columns: list[str] | tuple[str, ...]) -> None:
         """Choose the NGP VAN columns; raises InputError for a bad choice."""
         chosen = check_ngpvan_columns(tuple(columns))
+        categories = self.codebook.official_categories()
+        if "ActivistCodeID" in chosen and not any(
+            c.activist_code_id for c in categories
+        ):
+            raise InputError(
+                "No activist code ids",
+                f"ActivistCodeID is chosen, but {self.codebook.path.name} gives no "
+                "category an activist_code_id. Add the ids VAN shows, or choose "
+                "ActivistCode.",
+            )
         self.session.set_setting("ngpvan_columns", ",".join(chosen))
 
     @property

@@ -9,7 +9,7 @@ from typing import Any
 
 COUNT_LABELS = {
     "cases": "Cases in the casework file",
-    "cases_since": "Cases new or changed since the earlier session",
+    "cases_in_file": "Cases in the file before the sync kept the new",
     "voters": "Voters in the voter file",
     "suppressed": "Cases suppressed",
     "matched_cases": "Cases sent to matching",
