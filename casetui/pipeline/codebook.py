@@ -62,8 +62,10 @@ class KeywordRule:
         found = self.pattern.search(subject)
         if found is None:
             return None
-        folded = found.group(0).casefold()
-        return next((w for w in self.words if w.casefold() == folded), found[0])
+        folded = normalize_category(found.group(0))
+        return next(
+            (w for w in self.words if normalize_category(w) == folded), found[0]
+        )
 
 
 @dataclass(frozen=True)
