@@ -185,12 +185,16 @@ def test_the_default_codebook_covers_the_issue_s_sensitive_kinds():
 
 
 def test_keyword_rules_match_whole_words_in_any_case(tmp_path):
-    body = HEADER + ROADS + """
+    body = (
+        HEADER
+        + ROADS
+        + """
 [[keyword]]
 name = "safety"
 words = ["restraining order", "abuse"]
 reason = "Safety."
 """
+    )
     rule = load_codebook(write(tmp_path, body)).keywords[0]
     assert rule.first_match("Needs a RESTRAINING  Order") == "restraining order"
     assert rule.first_match("Abuse of process") == "abuse"
@@ -204,10 +208,10 @@ def test_a_keyword_rule_without_words_is_refused(tmp_path):
 
 
 def test_activist_code_ids_must_be_numbers(tmp_path):
-    good = ROADS.replace('aliases', 'activist_code_id = 4471234\naliases')
+    good = ROADS.replace("aliases", "activist_code_id = 4471234\naliases")
     roads = load_codebook(write(tmp_path, HEADER + good)).category("roads")
     assert roads is not None and roads.activist_code_id == "4471234"
-    bad = ROADS.replace('aliases', 'activist_code_id = "Roads"\naliases')
+    bad = ROADS.replace("aliases", 'activist_code_id = "Roads"\naliases')
     assert "activist_code_id" in refused(write(tmp_path, HEADER + bad))
 
 

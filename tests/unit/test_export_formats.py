@@ -118,9 +118,7 @@ def test_ngpvan_writes_only_the_chosen_columns_vanid_first(tmp_path: Path) -> No
     assert manifest["ngpvan_columns"] == ["VANID", "ActivistCode"]
 
 
-@pytest.mark.parametrize(
-    "columns", [("ActivistCode",), ("VANID",), ("VANID", "Phone")]
-)
+@pytest.mark.parametrize("columns", [("ActivistCode",), ("VANID",), ("VANID", "Phone")])
 def test_ngpvan_column_choices_that_cannot_load_are_refused(tmp_path, columns):
     req = request(tmp_path)
     req.options = replace(req.options, ngpvan_columns=columns)
