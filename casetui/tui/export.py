@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
-from casetui.errors import CasetuiError
+from casetui.errors import CasetuiError, GateError
 from casetui.export_step import VAN_CONTACT_WARNING
 from casetui.paths import exports_dir
 from casetui.pipeline.summary import COUNT_LABELS
@@ -187,6 +187,9 @@ class ExportScreen(Screen[None]):
                 self.conversion.set_ngpvan_columns(self.van_columns())
             self.conversion.set_stale_days(int(days) if days.isdigit() else 0)
             self.written = self.conversion.export(Path(folder).expanduser(), targets)
+        except GateError as err:
+            show_error(self, err, dialog=True)  # what to attest needs reading
+            return
         except CasetuiError as err:
             show_error(self, err)
             return
