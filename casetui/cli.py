@@ -117,12 +117,24 @@ def tui(
     session: Annotated[
         str | None, typer.Option(help="Session to resume (id or name); new if absent.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Start a new session as a sync of this earlier one."),
+    ] = None,
 ) -> None:
     """Open the wizard (resuming a session, or starting a new one)."""
+    from casetui.sync import start_from
     from casetui.tui.app import run_tui
     from casetui.workflow import Conversion
 
-    run_tui(Conversion(_open_or_create(session)))
+    opened = _open_or_create(session)
+    if since is not None:
+        if opened.setting("since_session") is None and opened.files():
+            err.print("--since starts a new session; this one has files already.")
+            raise typer.Exit(2)
+        if opened.setting("since_session") is None:
+            start_from(opened, since)
+    run_tui(Conversion(opened))
 
 
 @app.command()
@@ -157,10 +169,29 @@ def run(
         Path | None, typer.Option(help="Codebook TOML (default: the attested one).")
     ] = None,
     targets: Annotated[
-        str, typer.Option(help="Comma-separated: ngpvan,nationbuilder,ecanvasser,csv")
-    ] = "ngpvan,nationbuilder,ecanvasser,csv",
+        str,
+        typer.Option(
+            help="Comma-separated, from ngpvan,nationbuilder,ecanvasser,csv,"
+            "parquet,report_card"
+        ),
+    ] = "ngpvan,nationbuilder,ecanvasser,csv,report_card",
     session: Annotated[
         str | None, typer.Option(help="Session name (new when absent).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="An earlier session: take in only cases new or changed since its "
+            "last export, and export only what it did not."
+        ),
+    ] = None,
+    ngpvan_columns: Annotated[
+        str | None,
+        typer.Option(help="NGP VAN columns, e.g. VANID,ActivistCode,DateCanvassed."),
+    ] = None,
+    stale_after: Annotated[
+        int | None,
+        typer.Option(help="Flag cases older than this many days (default 730)."),
     ] = None,
     casework_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
     voter_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
@@ -180,6 +211,9 @@ def run(
         casework_layout=casework_layout,
         voter_layout=voter_layout,
         console=out,
+        since=since,
+        ngpvan_columns=ngpvan_columns.split(",") if ngpvan_columns else None,
+        stale_after=stale_after,
     )
 
 
@@ -348,6 +382,10 @@ def codebooks() -> None:
             f"{path}  {book.name} v{book.version}  "
             f"{len(set(book.categories.values()))} categories"
         )
+
+
+# The checking commands (codebook check, audit verify, export) live apart.
+import casetui.cli_checks  # noqa: E402, F401
 
 
 def main() -> None:

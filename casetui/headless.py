@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import time
 from pathlib import Path
@@ -11,11 +12,14 @@ from rich.console import Console
 
 from casetui.checklist import read_attestations_file
 from casetui.errors import CasetuiError, InputError
-from casetui.pipeline.export import TARGETS, write_private
+from casetui.export_step import VAN_CONTACT_WARNING
+from casetui.pipeline.export import MANIFEST, TARGETS, write_private
 from casetui.pipeline.layouts import check_unique_cases
 from casetui.pipeline.loading import load_file
 from casetui.pipeline.match import MatchResult, match, pair_table
+from casetui.pipeline.targets import check_ngpvan_columns
 from casetui.session.store import Session
+from casetui.sync import start_from
 from casetui.workflow import Conversion
 
 
@@ -31,6 +35,9 @@ def run_headless(
     casework_layout: str | None,
     voter_layout: str | None,
     console: Console,
+    since: str | None = None,
+    ngpvan_columns: list[str] | None = None,
+    stale_after: int | None = None,
 ) -> Conversion:
     """Run checklist, files, suppression, match and export; return the conversion.
 
@@ -47,9 +54,21 @@ def run_headless(
     if codebook is not None:
         items["codebook"] = {**items["codebook"], "path": str(codebook)}
 
+    if ngpvan_columns is not None:
+        check_ngpvan_columns(ngpvan_columns)
     started = time.perf_counter()
     session = Session.create(session_name)
     try:
+        if since is not None:
+            previous = start_from(session, since)
+            console.print(
+                f"sync from session {previous}: cases new or changed since "
+                f"{session.setting('since_at')}"
+            )
+        if ngpvan_columns is not None:
+            Conversion(session).set_ngpvan_columns(ngpvan_columns)
+        if stale_after is not None:
+            Conversion(session).set_stale_days(stale_after)
         conversion = _prepare(
             session,
             operator,
@@ -75,6 +94,23 @@ def run_headless(
     written = conversion.export(out_dir, targets)
     for path in written:
         console.print(f"wrote {path}")
+    manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+    stale = manifest["stale_addresses"]
+    if stale["cases"]:
+        console.print(
+            f"{stale['cases']} exported cases are older than "
+            f"{stale['older_than_days']} days: their addresses are likely stale "
+            "(stale_address in linked-cases.csv and report-card.csv)"
+        )
+    uncovered = manifest["uncovered_categories"]
+    if uncovered:
+        console.print(
+            f"{len(uncovered)} case types are not in the codebook; their "
+            f"{sum(uncovered.values())} cases got no tag and were not exported: "
+            + ", ".join(list(uncovered)[:8])
+        )
+    if "ngpvan" in targets:
+        console.print(f"Note: {VAN_CONTACT_WARNING}")
     if summary.review:
         console.print(
             f"{summary.review} uncertain matches are pending: review them with "

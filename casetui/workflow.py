@@ -18,10 +18,9 @@ from typing import Any
 
 import polars as pl
 
-from casetui import __version__
 from casetui.checklist import CHECKLIST, ITEMS, missing_fields
 from casetui.errors import GateError, InputError
-from casetui.pipeline import export as exporting
+from casetui.export_step import ExportStep
 from casetui.pipeline.codebook import Codebook, load_codebook
 from casetui.pipeline.layouts import Layout, check_unique_cases, mapped_headers
 from casetui.pipeline.loading import load_file, peek
@@ -37,6 +36,7 @@ from casetui.pipeline.suppress import (
 )
 from casetui.review_queue import PairSource, PairView, ReviewQueue
 from casetui.session.store import STEPS, Decision, FileRecord, Session
+from casetui.sync import PREVIOUS_CASES, new_or_changed
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class MatchSummary:
     stats: dict[str, Any]
 
 
-class Conversion:
+class Conversion(ExportStep):
     """One session's conversion, with its frames cached in memory."""
 
     def __init__(self, session: Session) -> None:
@@ -135,6 +135,13 @@ class Conversion:
             self.session.set_setting("codebook", str(codebook.path))
             details = {**details, "name": codebook.name, "version": codebook.version}
         self.session.attest(key, details)
+
+    def withdraw(self, key: str) -> None:
+        """Withdraw an attestation (audited) and re-lock every later step: the
+        checklist must be completed again before anything moves."""
+        self.session.withdraw_attestation(key)
+        if "checklist" in self.session.completed_steps():
+            self.session.reopen_step("checklist")
 
     def complete_checklist(self) -> None:
         """Close the checklist step; raises GateError naming what is missing."""
@@ -203,6 +210,7 @@ class Conversion:
         if role == "casework":
             frame, report = scrub(frame)
             check_unique_cases(frame, path)
+            frame = self._since_filter(frame, path)
         name = "cases" if role == "casework" else "voters"
         self.session.write_frame(name, frame)
         self._frames[name] = frame
@@ -225,6 +233,25 @@ class Conversion:
         return LoadedFile(
             role, path, layout.name, frame.height, table.notes, report, result.report
         )
+
+    def _since_filter(self, cases: pl.DataFrame, path: Path) -> pl.DataFrame:
+        """In a sync session, the cases new or changed since the earlier export;
+        raises InputError when there are none."""
+        since_at = self.session.setting("since_at")
+        if since_at is None:
+            return cases
+        previous = self.session.read_frame(PREVIOUS_CASES)
+        since = datetime.fromisoformat(since_at).date()
+        kept = new_or_changed(cases, previous, since)
+        self.session.set_setting("cases_in_file", str(cases.height))
+        self.session.audit("sync_filtered", rows=cases.height, kept=kept.height)
+        if kept.height == 0:
+            raise InputError(
+                "Nothing new to sync",
+                f"{path.name}: none of its {cases.height} cases is new or changed "
+                f"since the earlier session's export of {since_at[:10]}.",
+            )
+        return kept
 
     def load_report(self, role: str) -> LoadReport | None:
         """The stored load report of the file loaded for `role`, if any."""
@@ -454,109 +481,6 @@ class Conversion:
         self.require("match")
         self.frame("assignment")
         self.session.complete_step("match")
-
-    # -- 5. export -----------------------------------------------------------------
-
-    def links(self) -> pl.DataFrame:
-        """Accepted (auto or confirmed) case-voter links, by latest decision."""
-        rows = [
-            (d.case_id, d.voter_id, d.by)
-            for d in self.session.decisions().values()
-            if d.decision == "accepted" and d.voter_id
-        ]
-        links = pl.DataFrame(
-            rows,
-            schema={"case_id": pl.Utf8, "voter_id": pl.Utf8, "decided_by": pl.Utf8},
-            orient="row",
-        )
-        # The score of the pair accepted, which need not be the case's best.
-        scores = self.frame("candidates").select("case_id", "voter_id", "score")
-        return links.join(
-            scores, on=["case_id", "voter_id"], how="left", maintain_order="left"
-        ).select("case_id", "voter_id", "score", "decided_by")
-
-    def export(self, out_dir: Path, targets: list[str]) -> list[Path]:
-        """Write the chosen targets and the manifest; returns the files written."""
-        self.require("export")
-        links = self.links()
-        voters = self.frame("voters").filter(
-            pl.col("voter_id").is_in(links["voter_id"].to_list())
-        )
-        request = exporting.ExportRequest(
-            out_dir=out_dir,
-            targets=targets,
-            cases=self.frame("cases"),
-            voters=voters,
-            links=links,
-            suppressed=self.suppressed(),
-            codebook=self.codebook,
-            manifest=self.manifest(),
-        )
-        for folder in reversed([out_dir, *out_dir.parents]):
-            if not folder.exists():
-                folder.mkdir(mode=0o700)  # each new level owner-only, not just the last
-        self._remove_stale_exports(out_dir, targets)
-        written = exporting.write_exports(request)
-        # Remembered, so a resumed session offers the same export again.
-        self.session.set_setting("export_targets", ",".join(targets))
-        self.session.set_setting("export_folder", str(out_dir))
-        for path in written:
-            self.session.audit("export_written", file=path.name)
-        return written
-
-    def _remove_stale_exports(self, out_dir: Path, targets: list[str]) -> None:
-        """In a folder a previous export wrote (it has a manifest), remove the
-        files of targets not chosen now: left there, they would look current
-        while holding decisions since changed."""
-        if not (out_dir / exporting.MANIFEST).exists():
-            return
-        for target, name in exporting.FILE_NAMES.items():
-            stale = out_dir / name
-            if target not in targets and stale.is_file():
-                stale.unlink()
-                self.session.audit("export_removed", file=name)
-
-    def manifest(self) -> dict[str, Any]:
-        session = self.session
-        decisions = session.decisions().values()
-        thresholds = self.thresholds()
-        return {
-            "casetui_version": __version__,
-            "session": session.id,
-            "operator": session.operator,
-            "attestations": session.attestations(),
-            "inputs": {
-                role: {
-                    "file": rec.path.name,
-                    "sha256": rec.sha256,
-                    "rows": rec.rows,
-                    "layout": rec.layout,
-                    "load_report": (
-                        report.as_dict() if (report := self.load_report(role)) else None
-                    ),
-                }
-                for role, rec in session.files().items()
-            },
-            "codebook": {
-                "name": self.codebook.name,
-                "version": self.codebook.version,
-                "sha256": self.codebook.sha256,
-            },
-            "thresholds": {"accept": thresholds.accept, "review": thresholds.review},
-            "counts": {
-                "cases": self.frame("cases").height,
-                "voters": self.frame("voters").height,
-                "suppressed": len(self.suppressed()),
-                "accepted_auto": sum(
-                    d.decision == "accepted" and d.by == "auto" for d in decisions
-                ),
-                "accepted_by_operator": sum(
-                    d.decision == "accepted" and d.by != "auto" for d in decisions
-                ),
-                "rejected": sum(d.decision == "rejected" for d in decisions),
-                "pending_review": len(self.pending()),
-            },
-        }
 
 
 def _check_review_date(text: str) -> None:

@@ -1,7 +1,8 @@
 """Load and validate a codebook: the office's case categories, what each one
 becomes on the campaign side (a NationBuilder tag, an NGP VAN activist code), which
 categories must never leave the office, and which outcomes and statuses count as
-negative. docs/codebook.md describes the file format."""
+negative, and optional keyword rules that suppress cases by words in their subject.
+docs/codebook.md describes the file format."""
 
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ from casetui.errors import CodebookError
 from casetui.paths import codebooks_dir
 
 _CATEGORY_KEYS = frozenset(
-    {"name", "label", "tag", "activist_code", "sensitive", "reason", "aliases"}
+    {"name", "label", "tag", "activist_code", "activist_code_id", "sensitive",
+     "reason", "aliases"}
+)  # fmt: skip
+_TOP_KEYS = frozenset(
+    {"name", "version", "description", "negative", "category", "keyword"}
 )
-_TOP_KEYS = frozenset({"name", "version", "description", "negative", "category"})
+_KEYWORD_KEYS = frozenset({"name", "words", "reason"})
 _NEGATIVE_KEYS = frozenset({"outcomes", "statuses"})
 _CATEGORY_HEADER = re.compile(r"^\s*\[\[\s*category\s*\]\]")
 _SPACES = re.compile(r"\s+")
@@ -37,6 +42,30 @@ class Category:
     activist_code: str | None
     sensitive: bool
     reason: str | None
+    activist_code_id: str | None = None
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """Words that suppress a case when its subject contains one of them."""
+
+    name: str
+    words: tuple[str, ...]
+    reason: str | None
+    pattern: re.Pattern[str]
+
+    def first_match(self, subject: str | None) -> str | None:
+        """Return the word (as the codebook spells it) found in `subject`, or
+        None. Words match whole, ignoring case."""
+        if not subject:
+            return None
+        found = self.pattern.search(subject)
+        if found is None:
+            return None
+        folded = normalize_category(found.group(0))
+        return next(
+            (w for w in self.words if normalize_category(w) == folded), found[0]
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +80,7 @@ class Codebook:
     categories: dict[str, Category]
     negative_outcomes: frozenset[str]
     negative_statuses: frozenset[str]
+    keywords: tuple[KeywordRule, ...] = ()
 
     def category(self, raw: str | None) -> Category | None:
         """Return the category a CRM's case type names (matching case and spacing
@@ -72,6 +102,21 @@ class Codebook:
         for category in self.categories.values():
             seen.setdefault(category.name, category)
         return list(seen.values())
+
+    def uncovered(self, raw: list[str | None]) -> dict[str, int]:
+        """Return the distinct case types among `raw` that no category or alias
+        covers, with how many cases carry each (blank ones as "(blank)"), most
+        frequent first."""
+        counts: dict[str, int] = {}
+        for value in raw:
+            if value is None or not value.strip():
+                label = "(blank)"
+            elif self.category(value) is None:
+                label = _SPACES.sub(" ", value).strip()
+            else:
+                continue
+            counts[label] = counts.get(label, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def normalize_category(raw: str) -> str:
@@ -184,7 +229,38 @@ def _build(
         categories=categories,
         negative_outcomes=frozenset(_fold(o) for o in outcomes),
         negative_statuses=frozenset(_fold(s) for s in statuses),
+        keywords=_keywords(data.get("keyword", []), fail),
     )
+
+
+def _keywords(entries: Any, fail: _Fail) -> tuple[KeywordRule, ...]:
+    """Validate the [[keyword]] tables: each a name and a list of words."""
+    if not isinstance(entries, list):
+        raise fail("'keyword' must be [[keyword]] tables with a name and words.")
+    rules: list[KeywordRule] = []
+    for number, entry in enumerate(entries, start=1):
+        place = f"keyword rule {number}"
+        if not isinstance(entry, dict):
+            raise fail(f"{place} is not a table.")
+        unknown = sorted(set(entry) - _KEYWORD_KEYS)
+        if unknown:
+            raise fail(
+                f"{place}: unknown key {unknown[0]!r}; the known keys are "
+                f"{', '.join(sorted(_KEYWORD_KEYS))}."
+            )
+        name = _text(entry.get("name"), f"{place}: 'name'", fail)
+        words = _word_list(entry.get("words"), f"{place} ({name!r}): 'words'", fail)
+        if not words:
+            raise fail(f"{place} ({name!r}) has no words; list at least one.")
+        if any(rule.name.casefold() == name.casefold() for rule in rules):
+            raise fail(f"{place}: the name {name!r} is used twice; rename one.")
+        reason = _optional_text(entry.get("reason"), f"{place}: 'reason'", fail)
+        alternatives = "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1]
+        )
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        rules.append(KeywordRule(name, tuple(words), reason, pattern))
+    return tuple(rules)
 
 
 def _category(
@@ -205,12 +281,19 @@ def _category(
     label = _text(entry.get("label", name), f"{place}: 'label'", fail)
     tag = _optional_text(entry.get("tag"), f"{place}: 'tag'", fail)
     code = _optional_text(entry.get("activist_code"), f"{place}: 'activist_code'", fail)
+    code_id = _code_id(entry.get("activist_code_id"), place, fail)
     reason = _optional_text(entry.get("reason"), f"{place}: 'reason'", fail)
     sensitive = entry.get("sensitive", False)
     if not isinstance(sensitive, bool):
         raise fail(f"{place}: 'sensitive' must be true or false, without quotes.")
 
-    if sensitive and (tag or code):
+    if tag and "," in tag:
+        raise fail(
+            f"{place}: the tag {tag!r} contains a comma. NationBuilder's tag_list "
+            "is comma-separated, so it would arrive as several tags; use a hyphen "
+            "or a space instead."
+        )
+    if sensitive and (tag or code or code_id):
         raise fail(
             f"{place} is sensitive, so it must carry no tag and no activist code "
             "(its cases never leave the office). Remove them, or drop "
@@ -221,7 +304,7 @@ def _category(
             f"{place} is sensitive but gives no 'reason'. Say why, in a sentence: "
             "operators see it when they review suppressed cases."
         )
-    if not sensitive and not (tag or code):
+    if not sensitive and not (tag or code or code_id):
         raise fail(
             f"{place} has neither a 'tag' nor an 'activist_code', so its cases "
             "could not be exported. Add one, or mark it 'sensitive = true' with a "
@@ -235,8 +318,21 @@ def _category(
         if any(key == seen for seen, _ in keys):
             raise fail(f"{place}: {spelled!r} is listed twice; remove one.")
         keys.append((key, spelled))
-    category = Category(name, label, tag, code, sensitive, reason)
+    category = Category(name, label, tag, code, sensitive, reason, code_id)
     return category, keys
+
+
+def _code_id(value: Any, place: str, fail: _Fail) -> str | None:
+    """An NGP VAN activist code id: a whole number, bare or quoted."""
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    if isinstance(value, bool) or not text.isdigit():
+        raise fail(
+            f"{place}: 'activist_code_id' must be the number VAN shows for the "
+            "code, like 4471234; leave it out to use the code's name only."
+        )
+    return text
 
 
 def _place(number: int, line: int | None, name: Any) -> str:

@@ -11,33 +11,49 @@ the case carries an opt-in.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from casetui.errors import InputError
+from casetui.pipeline.summary import summary_markdown
+from casetui.pipeline.targets import (
+    BUILDERS,
+    FILE_NAMES,
+    NGPVAN_DEFAULT,
+    SPLIT_TARGETS,
+    TARGETS,
+    check_ngpvan_columns,
+    ngpvan,
+)
 
 if TYPE_CHECKING:
     from casetui.pipeline.codebook import Codebook
 
-TARGETS = {
-    "ngpvan": "NGP VAN activist-code upload",
-    "nationbuilder": "NationBuilder people import",
-    "ecanvasser": "eCanvasser contact sheet",
-    "csv": "Plain CSV of linked cases",
-}
-FILE_NAMES = {
-    "ngpvan": "ngpvan-activist-codes.csv",
-    "nationbuilder": "nationbuilder-people.csv",
-    "ecanvasser": "ecanvasser-contacts.csv",
-    "csv": "linked-cases.csv",
-}
 MANIFEST = "manifest.json"
+SUMMARY = "summary.md"
+PART_LIMIT = 20_000_000  # bytes: NationBuilder refuses bigger import files
+STALE_DAYS = 730  # a case older than this likely has a stale address
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How the files are shaped: the NGP VAN columns, the size past which a
+    NationBuilder file is split, the age that flags an address as stale, and the
+    links a previous session exported already (case_id, voter_id, category), which
+    a sync session leaves out."""
+
+    ngpvan_columns: tuple[str, ...] = NGPVAN_DEFAULT
+    part_limit: int = PART_LIMIT
+    stale_days: int = STALE_DAYS
+    today: date | None = None
+    exported_before: pl.DataFrame | None = None
 
 
 @dataclass
@@ -50,6 +66,7 @@ class ExportRequest:
     suppressed: set[str]  # case ids that must not appear
     codebook: Codebook
     manifest: dict[str, Any] = field(default_factory=dict)
+    options: ExportOptions = field(default_factory=ExportOptions)
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -75,19 +92,23 @@ def _category_table(raw: pl.Series, codebook: Codebook) -> pl.DataFrame:
     for value in raw.drop_nulls().unique().to_list():
         category = codebook.category(value)
         if category is not None and not category.sensitive:
-            rows.append((value, category.name, category.tag, category.activist_code))
+            code, code_id = category.activist_code, category.activist_code_id
+            rows.append(
+                (value, category.name, category.label, category.tag, code, code_id)
+            )
     return pl.DataFrame(
         rows,
-        schema={"raw_category": pl.Utf8, "category": pl.Utf8, "tag": pl.Utf8,
-                "activist_code": pl.Utf8},
+        schema={"raw_category": pl.Utf8, "category": pl.Utf8, "label": pl.Utf8,
+                "tag": pl.Utf8, "activist_code": pl.Utf8,
+                "activist_code_id": pl.Utf8},
         orient="row",
     )  # fmt: skip
 
 
 def exportable(req: ExportRequest) -> tuple[pl.DataFrame, dict[str, int]]:
     """Return the links allowed out (one row per case: case_id, voter_id, score,
-    decided_by, category, tag, activist_code, date, email) and, by reason, how
-    many links were held back."""
+    decided_by, date, email, category, label, tag, activist_code,
+    activist_code_id, stale) and, by reason, how many links were held back."""
     links = req.links.select(
         _text(req.links, "case_id"), _text(req.links, "voter_id"),
         pl.col("score").cast(pl.Float64) if "score" in req.links.columns
@@ -124,86 +145,21 @@ def exportable(req: ExportRequest) -> tuple[pl.DataFrame, dict[str, int]]:
     allowed = keep(
         with_category, pl.col("category").is_not_null(), "category_not_exportable"
     )
-    return allowed.drop("raw_category"), held
-
-
-def _voter_fields(voters: pl.DataFrame) -> pl.DataFrame:
-    zip5, zip4 = _text(voters, "zip5"), _text(voters, "zip4")
-    return voters.select(
-        _text(voters, "voter_id"),
-        _text(voters, "first_name"),
-        _text(voters, "last_name"),
-        _text(voters, "street"),
-        _text(voters, "unit"),
-        _text(voters, "city"),
-        _text(voters, "state"),
-        pl.when(zip4.is_not_null() & (zip4 != ""))
-        .then(pl.concat_str([zip5, zip4], separator="-"))
-        .otherwise(zip5)
-        .alias("zip"),
-        _text(voters, "phone"),
-    ).unique(subset="voter_id", keep="first")
-
-
-def _people(links: pl.DataFrame, voters: pl.DataFrame) -> pl.DataFrame:
-    """One row per linked voter with their tags and an opted-in email; voters
-    missing from the voter frame are left out (nothing to import them by)."""
-    per_voter = links.group_by("voter_id", maintain_order=True).agg(
-        pl.col("tag").drop_nulls().unique().sort().str.join(",").alias("tags"),
-        pl.col("email").drop_nulls().first().alias("email"),
-    )
-    people = per_voter.join(_voter_fields(voters), on="voter_id", how="inner")
-    return people.sort("voter_id")
-
-
-def _ngpvan(links: pl.DataFrame, voters: pl.DataFrame) -> pl.DataFrame:
-    return (
-        links.filter(pl.col("activist_code").is_not_null())
-        .group_by("voter_id", "activist_code")
-        .agg(pl.col("date").max())
-        .sort("voter_id", "activist_code")
-        .select(
-            pl.col("voter_id").alias("VANID"),
-            pl.col("activist_code").alias("ActivistCode"),
-            pl.col("date").dt.strftime("%m/%d/%Y").alias("DateCanvassed"),
-        )
-    )
-
-
-def _nationbuilder(links: pl.DataFrame, voters: pl.DataFrame) -> pl.DataFrame:
-    return _people(links, voters).select(
-        "first_name", "last_name",
-        pl.col("street").alias("address1"), pl.col("unit").alias("address2"),
-        "city", "state", "zip", "phone", "email",
-        pl.col("tags").alias("tag_list"), pl.col("voter_id").alias("external_id"),
-    )  # fmt: skip
-
-
-def _ecanvasser(links: pl.DataFrame, voters: pl.DataFrame) -> pl.DataFrame:
-    return _people(links, voters).select(
-        pl.col("first_name").alias("First Name"),
-        pl.col("last_name").alias("Last Name"),
-        pl.concat_str(["street", "unit"], separator=" ", ignore_nulls=True)
-        .alias("Address"),
-        pl.col("city").alias("City"), pl.col("state").alias("State"),
-        pl.col("zip").alias("Zip"), pl.col("phone").alias("Phone"),
-        pl.col("email").alias("Email"), pl.col("tags").alias("Tags"),
-    )  # fmt: skip
-
-
-def _plain(links: pl.DataFrame, voters: pl.DataFrame) -> pl.DataFrame:
-    return links.select(
-        "case_id", "voter_id", "category", "tag", "activist_code",
-        pl.col("score").round(4), "decided_by",
-    )  # fmt: skip
-
-
-_BUILDERS = {
-    "ngpvan": _ngpvan,
-    "nationbuilder": _nationbuilder,
-    "ecanvasser": _ecanvasser,
-    "csv": _plain,
-}
+    before = req.options.exported_before
+    if before is not None:
+        seen = before.select(
+            _text(before, "case_id"), _text(before, "voter_id"),
+            _text(before, "category"), pl.lit(True).alias("_seen"),
+        ).unique()  # fmt: skip
+        allowed = keep(
+            allowed.join(seen, on=["case_id", "voter_id", "category"], how="left"),
+            pl.col("_seen").is_null(),
+            "exported_before",
+        ).drop("_seen")
+    today = req.options.today or date.today()
+    cutoff = today - timedelta(days=req.options.stale_days)
+    stale = (pl.col("date") < cutoff).fill_null(False).alias("stale")
+    return allowed.drop("raw_category").with_columns(stale), held
 
 
 def write_private(path: Path, data: bytes) -> str:
@@ -216,17 +172,76 @@ def write_private(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_exports(req: ExportRequest) -> list[Path]:
-    """Write each chosen target and manifest.json into `req.out_dir` (files 0600)
-    and return the paths written, manifest last.
+def target_files(out_dir: Path, target: str) -> list[Path]:
+    """The files of `target` in `out_dir`: its file, or its numbered parts."""
+    name = Path(FILE_NAMES[target])
+    found = [out_dir / name] if (out_dir / name).is_file() else []
+    if target in SPLIT_TARGETS:
+        found += sorted(out_dir.glob(f"{name.stem}-part*{name.suffix}"))
+    return found
 
-    Raises InputError for an unknown target or an out_dir that cannot be written."""
+
+def _csv_parts(frame: pl.DataFrame, limit: int) -> list[tuple[bytes, int]]:
+    """The frame as UTF-8 CSV, split into parts of at most `limit` bytes, each
+    with the header; returns (bytes, rows) per part."""
+    data = frame.write_csv().encode("utf-8")
+    if len(data) <= limit or frame.height <= 1:
+        return [(data, frame.height)]
+    parts: list[tuple[bytes, int]] = []
+    start = 0
+    per_part = max(1, int(frame.height * limit / len(data) * 0.98))
+    while start < frame.height:
+        size = per_part
+        while True:
+            chunk = frame.slice(start, size)
+            data = chunk.write_csv().encode("utf-8")
+            if len(data) <= limit or size == 1:
+                break
+            size = max(1, int(size * 0.9))
+        parts.append((data, chunk.height))
+        start += chunk.height
+    return parts
+
+
+def _encode(target: str, frame: pl.DataFrame, limit: int) -> list[tuple[bytes, int]]:
+    if target == "parquet":
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        return [(buffer.getvalue(), frame.height)]
+    if target in SPLIT_TARGETS:
+        return _csv_parts(frame, limit)
+    return [(frame.write_csv().encode("utf-8"), frame.height)]
+
+
+def _part_name(target: str, number: int, count: int) -> str:
+    name = Path(FILE_NAMES[target])
+    return name.name if count == 1 else f"{name.stem}-part{number}{name.suffix}"
+
+
+def _write(path: Path, data: bytes) -> str:
+    try:
+        return write_private(path, data)
+    except OSError as exc:
+        raise InputError(
+            "Cannot write exports",
+            f"{path} could not be written ({exc.strerror}); choose another "
+            "output folder.",
+        ) from exc
+
+
+def write_exports(req: ExportRequest) -> list[Path]:
+    """Write each chosen target, manifest.json and summary.md into `req.out_dir`
+    (files 0600, UTF-8) and return the paths written, manifest and summary last.
+
+    Raises InputError for an unknown target or NGP VAN column, or an out_dir
+    that cannot be written."""
     unknown = [t for t in req.targets if t not in TARGETS]
     if unknown:
         raise InputError(
             "Unknown export target",
             f"{', '.join(unknown)}: choose from {', '.join(TARGETS)}.",
         )
+    van_columns = check_ngpvan_columns(req.options.ngpvan_columns)
     try:
         req.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -240,27 +255,37 @@ def write_exports(req: ExportRequest) -> list[Path]:
     written: list[Path] = []
     outputs: dict[str, dict[str, Any]] = {}
     for target in req.targets:
-        frame = _BUILDERS[target](links, req.voters)
-        path = req.out_dir / FILE_NAMES[target]
-        try:
-            digest = write_private(path, frame.write_csv().encode("utf-8"))
-        except OSError as exc:
-            raise InputError(
-                "Cannot write exports",
-                f"{path} could not be written ({exc.strerror}); choose another "
-                "output folder.",
-            ) from exc
-        outputs[target] = {"file": path.name, "rows": frame.height, "sha256": digest}
-        written.append(path)
+        if target == "ngpvan":
+            frame = ngpvan(links, req.voters, van_columns)
+        else:
+            frame = BUILDERS[target](links, req.voters)
+        for old in target_files(req.out_dir, target):
+            old.unlink()  # a part left from a bigger export would look current
+        parts = _encode(target, frame, req.options.part_limit)
+        files = []
+        for number, (data, rows) in enumerate(parts, start=1):
+            path = req.out_dir / _part_name(target, number, len(parts))
+            digest = _write(path, data)
+            files.append({"file": path.name, "rows": rows, "sha256": digest})
+            written.append(path)
+        outputs[target] = (
+            files[0] if len(files) == 1 else {"rows": frame.height, "parts": files}
+        )
 
     manifest = {
         **req.manifest,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "exported_cases": links.height,
+        "stale_addresses": {
+            "older_than_days": req.options.stale_days,
+            "cases": int(links["stale"].sum()),
+        },
         "held_back": held,
+        "ngpvan_columns": list(van_columns),
         "exports": outputs,
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-    write_private(req.out_dir / MANIFEST, text.encode("utf-8"))
-    written.append(req.out_dir / MANIFEST)
+    _write(req.out_dir / MANIFEST, text.encode("utf-8"))
+    _write(req.out_dir / SUMMARY, summary_markdown(manifest).encode("utf-8"))
+    written += [req.out_dir / MANIFEST, req.out_dir / SUMMARY]
     return written

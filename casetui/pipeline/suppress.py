@@ -1,10 +1,12 @@
 """Suppression: the cases that must not reach a campaign file, and why.
 
 Each rule yields hits (case_id, rule, detail). The detail names a category, an
-outcome or how an opt-out matched, never a personal value. An operator may
-override a hit with a reason, except for the two category rules: a sensitive or
-unknown category stays out of every export whatever the override says (the export
-enforces that too), and the fix for an unknown one is to add it to the codebook.
+outcome, a codebook keyword or how the suppression list matched, never a personal
+value. A case with several hits stays out until every one of them is overridden.
+An operator may override a hit with a reason, except for the two category rules:
+a sensitive or unknown category stays out of every export whatever the override
+says (the export enforces that too), and the fix for an unknown one is to add it
+to the codebook.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ RULES: dict[str, str] = {
     "unknown_category": "Category not in the codebook: add it there to decide",
     "negative_outcome": "Status or outcome the codebook counts as negative",
     "deceased": "Constituent marked deceased in the casework export",
-    "do_not_contact": "Constituent marked do-not-contact in the casework export",
-    "opt_out_list": "Constituent on the opt-out list (name and zip, phone or email)",
+    "do_not_contact": "Marked do-not-contact, do-not-mail or opted out in the export",
+    "keyword_rule": "Case subject holds a word from a codebook keyword rule",
+    "opt_out_list": "On the suppression list (case id, email, phone, name and address)",
 }
 NOT_OVERRIDABLE = frozenset({"sensitive_category", "unknown_category"})
 
@@ -108,13 +111,18 @@ def _person_keys(frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
         return _text(frame, column).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
 
     digits = _text(frame, "phone").str.replace_all(r"\D", "").str.slice(-10)
+    zip5 = _text(frame, "zip5").str.slice(0, 5)
     name_zip = pl.concat_str(
-        [alnum("first_name"), alnum("last_name"), _text(frame, "zip5").str.slice(0, 5)],
-        separator="|",
+        [alnum("first_name"), alnum("last_name"), zip5], separator="|"
+    )
+    name_street = pl.concat_str(
+        [alnum("first_name"), alnum("last_name"), alnum("street")], separator="|"
     )
     return [
+        ("case id", _text(frame, "case_id")),
         ("phone", pl.when(digits.str.len_chars() == 10).then(digits)),
         ("email", _text(frame, "email").str.to_lowercase()),
+        ("name and address", name_street),
         ("name and zip", name_zip),
     ]
 
@@ -138,28 +146,53 @@ def _opt_out_hits(cases: pl.DataFrame, opt_out: pl.DataFrame) -> pl.DataFrame:
         )
     if not found:
         return _empty_hits()
-    # one hit per case: the first way it matched (phone, then email, then name)
+    # one hit per case: the first way it matched (case id, phone, email, name)
     return pl.concat(found).unique(subset="case_id", keep="first", maintain_order=True)
 
 
-OPT_OUT_FIELDS = ("first_name", "last_name", "zip5", "phone", "email")
+OPT_OUT_FIELDS = ("case_id", "first_name", "last_name", "street", "zip5", "phone",
+                  "email")  # fmt: skip
+
+
+def _keyword_hits(cases: pl.DataFrame, codebook: Codebook) -> pl.DataFrame:
+    """One hit per case whose subject holds a keyword: the first rule that fires."""
+    if not codebook.keywords or "subject" not in cases.columns:
+        return _empty_hits()
+    subjects = cases.select("case_id", _text(cases, "subject").alias("subject"))
+    rows = []
+    for subject in subjects["subject"].drop_nulls().unique().to_list():
+        for rule in codebook.keywords:
+            word = rule.first_match(subject)
+            if word is not None:
+                rows.append((subject, f"{rule.name}: {word}"[:_DETAIL_MAX]))
+                break
+    lookup = pl.DataFrame(
+        rows, schema={"subject": pl.Utf8, "detail": pl.Utf8}, orient="row"
+    )
+    return subjects.join(lookup, on="subject", how="inner").select(
+        "case_id", pl.lit("keyword_rule").alias("rule"), "detail"
+    )
 
 
 def read_opt_out(path: Path) -> pl.DataFrame:
-    """Read an opt-out list (CSV, XLSX...: people who asked not to be contacted)
-    into first_name, last_name, zip5, phone and email, by header similarity.
+    """Read a suppression list (CSV, XLSX...: case ids, or people who asked not
+    to be contacted) into case_id, first_name, last_name, street, zip5, phone and
+    email, by header similarity.
 
     Raises InputError when the file cannot be read or has no column to match
-    people by (a phone, an email, or first name, last name and ZIP code)."""
+    by (a case id, a phone, an email, or first and last name with a street
+    address or a ZIP code)."""
     table = read_table(path)
     mapping = mapping_from(list(table.frame.columns), "casework")
     found = {f: h for f in OPT_OUT_FIELDS if (h := mapping.get(f))}
-    by_name = {"first_name", "last_name", "zip5"} <= set(found)
-    if not (by_name or "phone" in found or "email" in found):
+    named = {"first_name", "last_name"} <= set(found)
+    by_name = named and bool({"zip5", "street"} & set(found))
+    if not (by_name or {"case_id", "phone", "email"} & set(found)):
         raise InputError(
-            "Opt-out list unusable",
-            f"{path.name}: no column to match people by. It needs a phone, an "
-            "email, or first name, last name and ZIP code columns.",
+            "Suppression list unusable",
+            f"{path.name}: no column to match by. It needs a case id, a phone, "
+            "an email, or first and last name with a street address or a ZIP "
+            "code.",
         )
     return table.frame.select(
         pl.col(found[f]).alias(f) if f in found else pl.lit(None, pl.Utf8).alias(f)
@@ -188,6 +221,7 @@ def find_suppressions(
         _negative_hits(cases, codebook),
         _flag_hits(cases, "deceased", "deceased flag"),
         _flag_hits(cases, "do_not_contact", "do-not-contact flag"),
+        _keyword_hits(cases, codebook),
     ]
     if opt_out is not None and opt_out.height:
         parts.append(_opt_out_hits(cases, opt_out))

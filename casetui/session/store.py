@@ -384,6 +384,15 @@ class Session:
             rows = self._conn.execute("SELECT case_id, rule, reason FROM overrides")
             return {(case_id, rule): reason for case_id, rule, reason in rows}
 
+    def override_records(self) -> list[dict[str, str]]:
+        """Return every override without its reason: case_id, rule, by, at."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT case_id, rule, by, at FROM overrides ORDER BY at, case_id"
+            ).fetchall()
+        keys = ("case_id", "rule", "by", "at")
+        return [dict(zip(keys, map(str, row), strict=True)) for row in rows]
+
     # -- match decisions ---------------------------------------------------------
 
     def decide(

@@ -158,13 +158,9 @@ class ChecklistScreen(Screen[None]):
         if event.value:
             self.attest(key)
         else:
-            # The audit log keeps the withdrawal; the gate closes again so nothing
-            # moves on without every attestation (Conversion has no withdraw step
-            # of its own, so the screen reopens the checklist here).
-            session = self.conversion.session
-            session.withdraw_attestation(key)
-            if "checklist" in session.completed_steps():
-                session.reopen_step("checklist")
+            # The audit log keeps the withdrawal; the later steps lock again so
+            # nothing moves on without every attestation.
+            self.conversion.withdraw(key)
             self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
             event.checkbox.label = "I attest this"
 

@@ -6,6 +6,7 @@ reflects the decisions as they stand when it is written.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,23 +18,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
-from casetui.errors import CasetuiError
+from casetui.errors import CasetuiError, GateError
+from casetui.export_step import VAN_CONTACT_WARNING
 from casetui.paths import exports_dir
-from casetui.pipeline.export import TARGETS
+from casetui.pipeline.summary import COUNT_LABELS
+from casetui.pipeline.targets import DEFAULT_TARGETS, NGPVAN_COLUMNS, TARGETS
 from casetui.tui.widgets import TickBox, show_error
 
 if TYPE_CHECKING:
     from casetui.workflow import Conversion
 
-COUNT_LABELS = {
-    "cases": "Cases in the casework file",
-    "voters": "Voters in the voter file",
-    "suppressed": "Cases suppressed",
-    "accepted_auto": "Matches accepted automatically",
-    "accepted_by_operator": "Matches you accepted",
-    "rejected": "Cases with no voter match",
-    "pending_review": "Cases left undecided (not exported)",
-}
+# VANID is always the first column; the others are the operator's choice.
+VAN_CHOICES = [c for c in NGPVAN_COLUMNS if c != "VANID"]
 
 
 def default_folder(session_id: str) -> Path:
@@ -78,6 +74,21 @@ class ExportScreen(Screen[None]):
     ExportScreen #export-result {
         padding: 0 1;
     }
+    ExportScreen #van-columns {
+        height: auto;
+        padding-left: 2;
+    }
+    ExportScreen #van-warning {
+        color: $warning;
+        padding-left: 2;
+    }
+    ExportScreen #stale-row {
+        height: auto;
+    }
+    ExportScreen #stale-days {
+        width: 8;
+        margin-right: 1;
+    }
     """
 
     BINDINGS = [
@@ -93,8 +104,10 @@ class ExportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         session = self.conversion.session
         # The last export's choices, when this session has made one.
-        chosen = (session.setting("export_targets") or ",".join(TARGETS)).split(",")
+        default = ",".join(DEFAULT_TARGETS)
+        chosen = (session.setting("export_targets") or default).split(",")
         folder = session.setting("export_folder") or str(default_folder(session.id))
+        van = self.conversion.ngpvan_columns
         with VerticalScroll(id="export-form"):
             yield Label("Export to (space toggles):")
             with Vertical(id="export-targets"):
@@ -102,6 +115,17 @@ class ExportScreen(Screen[None]):
                     yield TickBox(
                         title, name in chosen, id=f"target-{name}", compact=True
                     )
+                    if name == "ngpvan":
+                        yield from self._van_options(van)
+            with Horizontal(id="stale-row"):
+                yield Label("Flag cases older than ")
+                yield Input(
+                    str(self.conversion.stale_days),
+                    id="stale-days",
+                    type="integer",
+                    compact=True,
+                )
+                yield Label("days as likely stale addresses")
             yield Label("Output folder:")
             with Horizontal(id="export-folder-row"):
                 yield Input(folder, id="export-folder", compact=True)
@@ -114,8 +138,22 @@ class ExportScreen(Screen[None]):
             yield Static(id="export-result")
         yield Footer()
 
+    def _van_options(self, chosen: tuple[str, ...]) -> ComposeResult:
+        with Horizontal(id="van-columns"):
+            yield Label("VANID + ")
+            for column in VAN_CHOICES:
+                yield TickBox(
+                    column, column in chosen, id=f"van-{column}", compact=True
+                )
+        yield Static(f"Note: {VAN_CONTACT_WARNING}", id="van-warning")
+
     def on_mount(self) -> None:
         self._show_counts()
+
+    def van_columns(self) -> list[str]:
+        """VANID and the NGP VAN columns ticked."""
+        ticked = [c for c in VAN_CHOICES if self.query_one(f"#van-{c}", Checkbox).value]
+        return ["VANID", *ticked]
 
     def targets(self) -> list[str]:
         """The targets whose box is ticked, in TARGETS order."""
@@ -143,8 +181,15 @@ class ExportScreen(Screen[None]):
         if not folder:
             self.notify("Name an output folder.", severity="warning")
             return
+        days = self.query_one("#stale-days", Input).value.strip()
         try:
+            if "ngpvan" in targets:
+                self.conversion.set_ngpvan_columns(self.van_columns())
+            self.conversion.set_stale_days(int(days) if days.isdigit() else 0)
             self.written = self.conversion.export(Path(folder).expanduser(), targets)
+        except GateError as err:
+            show_error(self, err, dialog=True)  # what to attest needs reading
+            return
         except CasetuiError as err:
             show_error(self, err)
             return
@@ -173,16 +218,44 @@ class ExportScreen(Screen[None]):
                 lines.append(Content(f"  {path.name:<36} {suffix}"))
             lines.append(Content(""))
         try:
-            counts = self.conversion.manifest()["counts"]
+            manifest = self.conversion.manifest()
         except CasetuiError as err:
             show_error(self, err)
-            counts = {}
+            manifest = {}
+        counts = manifest.get("counts", {})
         if counts:
             lines.append(Content.styled("Counts (as in the manifest)", "bold"))
             for key, value in counts.items():
                 label = COUNT_LABELS.get(key, key)
                 lines.append(Content(f"  {label:<38} {value:>8}"))
+        uncovered = manifest.get("uncovered_categories", {})
+        if uncovered:
+            lines.append(Content(""))
+            lines.append(
+                Content.styled(
+                    "Case types not in the codebook: no tag, not exported", "bold"
+                )
+            )
+            for name, count in uncovered.items():
+                lines.append(Content(f"  {name[:40]:<40} {count:>6} cases"))
+        if self.written:
+            stale = self._stale_line()
+            if stale:
+                lines += [Content(""), Content(stale)]
         self.query_one("#export-result", Static).update(Content("\n").join(lines))
+
+    def _stale_line(self) -> str:
+        """What the last export flagged as likely stale, from its manifest."""
+        manifest = self.written[0].parent / "manifest.json"
+        try:
+            stale = json.loads(manifest.read_text("utf-8"))["stale_addresses"]
+        except (OSError, ValueError, KeyError):
+            return ""
+        return (
+            f"{stale['cases']} exported cases are older than "
+            f"{stale['older_than_days']} days: likely stale addresses "
+            "(stale_address in linked-cases.csv and report-card.csv)."
+        )
 
     def action_back_to_review(self) -> None:
         cast(Any, self.app).action_goto_step("match")

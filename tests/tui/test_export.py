@@ -74,8 +74,9 @@ async def test_nothing_is_written_without_a_target(at_export, tmp_path):
         await settle(pilot)
         for name in TARGETS:
             box = app.screen.query_one(f"#target-{name}", Checkbox)
-            box.focus()
-            await pilot.press("space")
+            if box.value:
+                box.focus()
+                await pilot.press("space")
         await pilot.press("ctrl+r")
         await settle(pilot)
     assert not (exports_dir() / at_export.session.id).exists()
@@ -124,6 +125,7 @@ def test_exporting_fewer_targets_removes_the_earlier_files(
     assert sorted(p.name for p in folder.iterdir()) == [
         "linked-cases.csv",
         "manifest.json",
+        "summary.md",
     ]
 
 
@@ -159,3 +161,32 @@ async def test_the_step_bar_says_the_review_has_cases_left(at_export: Conversion
         bar = str(app.screen.query_one("#step-bar").render())
         assert "[~] 4 Review" in bar
         assert "[x] 3 Suppression" in bar
+
+
+async def test_the_export_screen_warns_about_van_contact_history_and_picks_columns(
+    at_export: Conversion, tmp_path
+):
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        warning = str(app.screen.query_one("#van-warning", Static).render())
+        assert "contact history" in warning
+        box = app.screen.query_one("#van-DateCanvassed", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        folder = app.screen.query_one("#export-folder", Input).value
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+    header = (Path(folder) / "ngpvan-activist-codes.csv").read_text().splitlines()[0]
+    assert header == "VANID,ActivistCode"
+
+
+async def test_export_is_refused_on_screen_after_a_withdrawal(at_export: Conversion):
+    at_export.session.withdraw_attestation("opt_in_plan")  # the gate, not the steps
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "opt_in_plan" in app.screen.query_one("#error-text").text
+    assert not (exports_dir() / at_export.session.id).exists()

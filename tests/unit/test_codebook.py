@@ -166,3 +166,56 @@ def test_malformed_toml_names_the_line(tmp_path):
 
 def test_missing_file_is_refused(tmp_path):
     assert "could not be read" in refused(tmp_path / "absent.toml")
+
+
+def test_a_tag_with_a_comma_is_refused_naming_tag_list(tmp_path):
+    body = HEADER + ROADS.replace('"helped-roads"', '"helped, roads"')
+    message = refused(write(tmp_path, body))
+    assert "line 8" in message and "'helped, roads'" in message
+    assert "tag_list" in message
+
+
+def test_the_default_codebook_covers_the_issue_s_sensitive_kinds():
+    codebook = load_codebook(shipped_codebooks()[0])
+    for kind in ("Minors", "Criminal Justice", "Benefits Fraud", "DV", "Visa"):
+        category = codebook.category(kind)
+        assert category is not None and category.sensitive, kind
+    for outcome in ("Unresolved", "Denied", "Withdrawn", "Hostile", "Flagged"):
+        assert codebook.is_negative(None, outcome), outcome
+
+
+def test_keyword_rules_match_whole_words_in_any_case(tmp_path):
+    body = (
+        HEADER
+        + ROADS
+        + """
+[[keyword]]
+name = "safety"
+words = ["restraining order", "abuse"]
+reason = "Safety."
+"""
+    )
+    rule = load_codebook(write(tmp_path, body)).keywords[0]
+    assert rule.first_match("Needs a RESTRAINING  Order") == "restraining order"
+    assert rule.first_match("Abuse of process") == "abuse"
+    assert rule.first_match("Disabused of a notion") is None
+    assert rule.first_match(None) is None
+
+
+def test_a_keyword_rule_without_words_is_refused(tmp_path):
+    body = HEADER + ROADS + '\n[[keyword]]\nname = "empty"\nwords = []\n'
+    assert "has no words" in refused(write(tmp_path, body))
+
+
+def test_activist_code_ids_must_be_numbers(tmp_path):
+    good = ROADS.replace("aliases", "activist_code_id = 4471234\naliases")
+    roads = load_codebook(write(tmp_path, HEADER + good)).category("roads")
+    assert roads is not None and roads.activist_code_id == "4471234"
+    bad = ROADS.replace("aliases", 'activist_code_id = "Roads"\naliases')
+    assert "activist_code_id" in refused(write(tmp_path, HEADER + bad))
+
+
+def test_uncovered_lists_case_types_no_category_covers(tmp_path):
+    codebook = load_codebook(write(tmp_path, HEADER + ROADS))
+    uncovered = codebook.uncovered(["roads", "Parking", "parking ", None, "Zoo"])
+    assert uncovered == {"(blank)": 1, "Parking": 1, "parking": 1, "Zoo": 1}

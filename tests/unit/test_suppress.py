@@ -9,7 +9,12 @@ import pytest
 
 from casetui.errors import InputError
 from casetui.pipeline.codebook import load_codebook
-from casetui.pipeline.suppress import RULES, find_suppressions, suppressed_case_ids
+from casetui.pipeline.suppress import (
+    RULES,
+    find_suppressions,
+    read_opt_out,
+    suppressed_case_ids,
+)
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "default.toml"
 
@@ -126,3 +131,50 @@ def test_overrides_let_cases_through_except_category_rules(codebook) -> None:
     }
     # "both" still has its do-not-contact hit; sensitive and unknown stay out
     assert suppressed_case_ids(hits, overrides) == {"dv", "new", "both"}
+
+
+def test_keyword_rules_suppress_by_the_case_subject(codebook) -> None:
+    cases = _cases(
+        case_id=["ro", "ok", "none"],
+        subject=["Help with a restraining order", "License renewal", None],
+    )
+    hits = find_suppressions(cases, codebook)
+    assert hits.rows() == [("ro", "keyword_rule", "safety: restraining order")]
+
+
+def test_suppression_list_by_case_id_or_name_and_address(codebook) -> None:
+    cases = _cases(
+        case_id=["10001", "addr", "other"],
+        first_name=["X", "Ana", "Ana"],
+        street=["1 A St", "12 Elm St.", "14 Elm St"],
+    )
+    listed = pl.DataFrame(
+        {"case_id": ["10001", None], "first_name": [None, "ana"],
+         "last_name": [None, "RUIZ"], "street": [None, "12 elm st"],
+         "zip5": [None, None], "phone": [None, None], "email": [None, None]}
+    )  # fmt: skip
+    hits = find_suppressions(cases, codebook, listed)
+    assert dict(zip(hits["case_id"], hits["detail"], strict=True)) == {
+        "10001": "matched by case id", "addr": "matched by name and address"
+    }  # fmt: skip
+
+
+def test_a_suppression_list_of_case_ids_is_read(tmp_path: Path, codebook) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Case ID\n10001\n10002\n", encoding="utf-8")
+    listed = read_opt_out(path)
+    assert listed["case_id"].to_list() == ["10001", "10002"]
+
+
+def test_a_case_hit_by_several_rules_needs_every_one_overridden(codebook) -> None:
+    cases = _cases(
+        case_id=["k"], deceased=[True], do_not_contact=[True], outcome=["Denied"]
+    )
+    hits = find_suppressions(cases, codebook)
+    rules = set(hits["rule"])
+    assert rules == {"deceased", "do_not_contact", "negative_outcome"}
+    overrides: dict[tuple[str, str], str] = {}
+    for rule in sorted(rules):
+        assert suppressed_case_ids(hits, overrides) == {"k"}
+        overrides[("k", rule)] = "checked with the office"
+    assert suppressed_case_ids(hits, overrides) == set()
