@@ -48,7 +48,7 @@ def run_headless(
         items["codebook"] = {**items["codebook"], "path": str(codebook)}
 
     started = time.perf_counter()
-    session = Session.create(session_name)
+    session = Session.create(session_name).hold()
     try:
         conversion = _prepare(
             session,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from casetui.errors import InputError
+from casetui.pipeline import spreadsheet
 
 if TYPE_CHECKING:
     from casetui.pipeline.codebook import Codebook
@@ -241,6 +242,9 @@ def write_exports(req: ExportRequest) -> list[Path]:
     outputs: dict[str, dict[str, Any]] = {}
     for target in req.targets:
         frame = _BUILDERS[target](links, req.voters)
+        neutralised = None
+        if target in spreadsheet.SPREADSHEET_TARGETS:
+            frame, neutralised = spreadsheet.neutralise(frame)
         path = req.out_dir / FILE_NAMES[target]
         try:
             digest = write_private(path, frame.write_csv().encode("utf-8"))
@@ -251,6 +255,8 @@ def write_exports(req: ExportRequest) -> list[Path]:
                 "output folder.",
             ) from exc
         outputs[target] = {"file": path.name, "rows": frame.height, "sha256": digest}
+        if neutralised is not None:
+            outputs[target]["formulas_neutralised"] = neutralised
         written.append(path)
 
     manifest = {
@@ -259,6 +265,7 @@ def write_exports(req: ExportRequest) -> list[Path]:
         "exported_cases": links.height,
         "held_back": held,
         "exports": outputs,
+        "spreadsheet_safety": spreadsheet.RULE,
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     write_private(req.out_dir / MANIFEST, text.encode("utf-8"))
