@@ -186,12 +186,25 @@ def _upgrade(conn: sqlite3.Connection, db: Path, session_id: str, version: int) 
                  "backup": copy.name}, None,
             )  # fmt: skip
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and not _disk_or_busy(exc):
+                raise SessionError(
+                    "Session upgrade failed",
+                    f"Session {session_id} could not be upgraded from format "
+                    f"{version} ({exc}) and was left as it was; a copy is in "
+                    f"{copy.name} beside it. Use the casetui that wrote it, or "
+                    "report this with the message above.",
+                ) from exc
             raise
     log.info("session %s upgraded from format %d, backup %s",
              session_id, version, copy.name)  # fmt: skip
+
+
+def _disk_or_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return _busy(exc) or "full" in text or "disk" in text
 
 
 def _busy(exc: sqlite3.Error) -> bool:

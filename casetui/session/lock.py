@@ -38,7 +38,8 @@ class Holder:
     since: str
 
     def describe(self) -> str:
-        return f"{self.user} on {self.host} (process {self.pid}, since {self.since})"
+        since = self.since[:16].replace("T", " ")
+        return f"{self.user} on {self.host} (process {self.pid}, since {since} UTC)"
 
 
 def _me(since: str) -> Holder:
