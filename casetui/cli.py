@@ -174,7 +174,7 @@ def run(
     review in the wizard; the exports hold only sure and confirmed matches."""
     from casetui.headless import run_headless
 
-    run_headless(
+    conversion = run_headless(
         casework=casework,
         voters=voters,
         attestations=attestations,
@@ -186,6 +186,7 @@ def run(
         voter_layout=voter_layout,
         console=out,
     )
+    conversion.session.close()
 
 
 @app.command("match")
