@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -44,6 +43,20 @@ attested = true
 """
 
 
+# `casetui ARGS` that writes its own peak resident memory (KiB) to a file on exit:
+# the generator's memory must not count.
+MEASURED = """
+import atexit, resource, sys
+from pathlib import Path
+out = Path(sys.argv[1])
+atexit.register(lambda: out.write_text(
+    str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+sys.argv = ["casetui", *sys.argv[2:]]
+from casetui.cli import main
+main()
+"""
+
+
 def district(work: Path, voters: int, cases: int) -> Path:
     folder = work / f"district-{voters}-{cases}"
     if not (folder / "truth.csv").exists():
@@ -63,9 +76,10 @@ def headless_run(folder: Path, work: Path) -> tuple[int, float, float]:
     attest.write_text(
         ATTESTATIONS.format(codebook=ROOT / "codebooks" / "default.toml"), "utf-8"
     )
+    peak_file = work / "peak-kb.txt"
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "casetui.cli", "run",
+        [sys.executable, "-c", MEASURED, str(peak_file), "run",
          "--casework", str(folder / "casework.csv"),
          "--voters", str(folder / "voters.csv"),
          "--attestations", str(attest), "--out", str(work / "exports"),
@@ -73,7 +87,7 @@ def headless_run(folder: Path, work: Path) -> tuple[int, float, float]:
         env={**os.environ, "CASETUI_HOME": str(home), "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else 0
     return done.returncode, seconds, peak_kb / 1024 / 1024
 
 
