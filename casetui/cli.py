@@ -95,9 +95,9 @@ def _open_or_create(name: str | None) -> Any:
     from casetui.session.store import Session
 
     if name is None:
-        return Session.create()
+        return Session.create().hold()
     try:
-        return Session.open(name)
+        session = Session.open(name)
     except SessionError:
         if any(info.name == name or info.id == name for info in Session.list_all()):
             raise
@@ -108,7 +108,12 @@ def _open_or_create(name: str | None) -> Any:
                 f'No session has the id "{name}". Run `casetui sessions` to list '
                 "them; give a name instead to start a new one.",
             ) from None
-        return Session.create(name)
+        return Session.create(name).hold()
+    try:
+        return session.hold()
+    except SessionError:
+        session.close()
+        raise
 
 
 @app.command()
@@ -200,7 +205,7 @@ def run(
     review in the wizard; the exports hold only sure and confirmed matches."""
     from casetui.headless import run_headless
 
-    run_headless(
+    conversion = run_headless(
         casework=casework,
         voters=voters,
         attestations=attestations,
@@ -215,6 +220,7 @@ def run(
         ngpvan_columns=ngpvan_columns.split(",") if ngpvan_columns else None,
         stale_after=stale_after,
     )
+    conversion.session.close()
 
 
 @app.command("match")
@@ -275,23 +281,33 @@ def purge(
 ) -> None:
     """Delete a session's data (its database, derived tables and audit log)."""
     from casetui.errors import SessionError
-    from casetui.session.store import Session
+    from casetui.session.lock import holder
+    from casetui.session.store import Session, removed_summary
 
     path = Session.locate(session)
+    held_by = holder(path)
+    if held_by is not None:
+        raise SessionError(
+            "Session in use",
+            f"Session {path.name} is open in another casetui: "
+            f"{held_by.describe()}. Close it there before purging.",
+        )
     try:
         with Session.open(path.name) as opened:
-            name = opened.name
+            name, export_folder = opened.name, opened.setting("export_folder")
     except SessionError:
-        name = path.name  # damaged: its data must still be removable
-    files = [p for p in path.rglob("*") if p.is_file()]
-    size = sum(p.stat().st_size for p in files)
-    if not yes and not typer.confirm(
-        f"Remove session {name} ({len(files)} files, {size:,} bytes)?"
-    ):
+        name, export_folder = path.name, None  # damaged: still removable
+    removed = removed_summary(path)
+    if not yes and not typer.confirm(f"Remove session {name} ({removed})?"):
         out.print("Nothing removed.")
         return
     shutil.rmtree(path)
-    out.print(f"Removed session {name}: {len(files)} files, {size:,} bytes.")
+    out.print(f"Removed session {name} from {path}: {removed}.")
+    if export_folder and Path(export_folder).is_dir():
+        out.print(
+            f"Not removed: the exports in {export_folder}, which are yours to "
+            "deliver or delete."
+        )
 
 
 @app.command()

@@ -57,7 +57,7 @@ def run_headless(
     if ngpvan_columns is not None:
         check_ngpvan_columns(ngpvan_columns)
     started = time.perf_counter()
-    session = Session.create(session_name)
+    session = Session.create(session_name).hold()
     try:
         if since is not None:
             previous = start_from(session, since)

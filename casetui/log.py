@@ -4,11 +4,22 @@ only: never a name, an address, a phone or an email."""
 from __future__ import annotations
 
 import logging
+import os
 from logging.handlers import RotatingFileHandler
+from typing import IO, Any
 
 from casetui.paths import log_dir
 
 _configured = False
+
+
+class _PrivateFileHandler(RotatingFileHandler):
+    """A rotating log whose every file, new or rotated in, is created 0600, so
+    there is no moment when another user on a shared machine could read it."""
+
+    def _open(self) -> IO[Any]:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
 def setup_logging(level: int = logging.INFO) -> None:
@@ -17,7 +28,9 @@ def setup_logging(level: int = logging.INFO) -> None:
     if _configured:
         return
     path = log_dir() / "casetui.log"
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3)
+    handler = _PrivateFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from casetui.errors import SessionError
+
 APP = "casetui"
 
 
@@ -17,9 +19,28 @@ def _root(kind: str) -> Path | None:
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the owner only, and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.chmod(0o700)
+    """Create `path` (and parents) readable by the owner only, and return it.
+
+    Raises SessionError when the folder belongs to another user or cannot be
+    made (casetui never shares a folder between operators)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.stat().st_uid != os.getuid():
+            raise PermissionError
+        path.chmod(0o700)
+    except PermissionError:
+        raise SessionError(
+            "Folder belongs to another user",
+            f"{path} is not yours, so casetui will not keep data there. Each "
+            "operator needs their own folder: unset CASETUI_HOME, or point it at "
+            "a folder of your own.",
+        ) from None
+    except OSError as exc:
+        raise SessionError(
+            "Folder cannot be made",
+            f"{path} could not be created ({exc.strerror}). Free some space or "
+            "point CASETUI_HOME at another folder.",
+        ) from None
     return path
 
 

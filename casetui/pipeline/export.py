@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from casetui.errors import InputError
+from casetui.pipeline import spreadsheet
 from casetui.pipeline.summary import summary_markdown
 from casetui.pipeline.targets import (
     BUILDERS,
@@ -259,6 +260,9 @@ def write_exports(req: ExportRequest) -> list[Path]:
             frame = ngpvan(links, req.voters, van_columns)
         else:
             frame = BUILDERS[target](links, req.voters)
+        neutralised = None
+        if target in spreadsheet.SPREADSHEET_TARGETS:
+            frame, neutralised = spreadsheet.neutralise(frame)
         for old in target_files(req.out_dir, target):
             old.unlink()  # a part left from a bigger export would look current
         parts = _encode(target, frame, req.options.part_limit)
@@ -271,6 +275,8 @@ def write_exports(req: ExportRequest) -> list[Path]:
         outputs[target] = (
             files[0] if len(files) == 1 else {"rows": frame.height, "parts": files}
         )
+        if neutralised is not None:
+            outputs[target]["formulas_neutralised"] = neutralised
 
     manifest = {
         **req.manifest,
@@ -283,6 +289,7 @@ def write_exports(req: ExportRequest) -> list[Path]:
         "held_back": held,
         "ngpvan_columns": list(van_columns),
         "exports": outputs,
+        "spreadsheet_safety": spreadsheet.RULE,
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
     _write(req.out_dir / MANIFEST, text.encode("utf-8"))

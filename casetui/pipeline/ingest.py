@@ -331,7 +331,9 @@ def _bad_bytes(path: Path, data: bytes, offset: int, encoding: str) -> InputErro
 
 
 def _sample_lines(sample: str, limit: int, cut: bool) -> list[str]:
-    lines = sample.split("\n")
+    # A bare carriage return ends a line too (old Mac exports); the csv module
+    # refuses one inside an unquoted field.
+    lines = sample.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if cut and len(lines) > 1:
         lines = lines[:-1]  # the sample may have cut the last line short
     return lines[:limit]

@@ -33,6 +33,7 @@ from casetui.session import db
 from casetui.session import decisions as decisions_db
 from casetui.session.db import DB_NAME, SCHEMA_VERSION, now
 from casetui.session.decisions import DECISIONS, Decision
+from casetui.session.lock import SessionLock
 
 __all__ = [
     "DECISIONS", "DONE", "SCHEMA_VERSION", "STEPS",
@@ -74,6 +75,7 @@ class Session:
         self.path = path
         self._conn = conn
         self._lock = threading.RLock()
+        self._hold: SessionLock | None = None
         self.name = self._meta("name") or session_id
 
     # -- opening and listing --------------------------------------------------
@@ -83,9 +85,10 @@ class Session:
         """Create a new, empty session and return it open."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         session_id = f"{stamp}-{secrets.token_hex(3)}"
-        folder = private_dir(sessions_dir() / session_id)
-        conn = db.create(folder / DB_NAME, session_id, name or session_id)
-        db.secure(folder)
+        with db.saving(session_id):
+            folder = private_dir(sessions_dir() / session_id)
+            conn = db.create(folder / DB_NAME, session_id, name or session_id)
+            db.secure(folder)
         log.info("session %s created", session_id)
         return cls(session_id, folder, conn)
 
@@ -107,9 +110,13 @@ class Session:
         Raises SessionError when none or several match."""
         root = sessions_dir()
         folder = root / id_or_name
-        if Path(id_or_name).name == id_or_name and (folder / DB_NAME).is_file():
+        if (
+            Path(id_or_name).name == id_or_name
+            and (folder / DB_NAME).is_file()
+            and _owned(folder)
+        ):
             return folder
-        ids = [p.parent.name for p in root.glob(f"*/{DB_NAME}")]
+        ids = [p.parent.name for p in root.glob(f"*/{DB_NAME}") if _owned(p.parent)]
         found = [i for i in ids if i.startswith(id_or_name)] or [
             info.id for info in Session.list_all() if info.name == id_or_name
         ]
@@ -129,6 +136,8 @@ class Session:
         infos = []
         for found in sessions_dir().glob(f"*/{DB_NAME}"):
             folder = found.parent
+            if not _owned(folder):
+                continue  # another user's session in a shared CASETUI_HOME
             try:
                 session = Session.open(folder.name)
             except SessionError:
@@ -149,10 +158,23 @@ class Session:
             self._meta("updated") or "", self.step, self.path, self.operator,
         )  # fmt: skip
 
+    def hold(self) -> Session:
+        """Hold the session for this process until it closes or ends, and return
+        it: the wizard and `casetui run` do, so that a second casetui cannot work
+        on the same session at the same time.
+
+        Raises SessionError saying who holds it when another casetui does."""
+        if self._hold is None:
+            self._hold = SessionLock.acquire(self.path, self.id, now())
+        return self
+
     def close(self) -> None:
-        """Close the database; the session stays on disk."""
+        """Close the database and give up the hold; the session stays on disk."""
         with self._lock:
             self._conn.close()
+            if self._hold is not None:
+                self._hold.release()
+                self._hold = None
 
     def delete(self) -> None:
         """Close the session and remove its folder with everything in it."""
@@ -171,17 +193,18 @@ class Session:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed (and fsynced) on leaving, or rolled back."""
-        with self._lock:
+        with self._lock, db.saving(self.id):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'updated'", (now(),)
+                )
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute(
-                "UPDATE meta SET value = ? WHERE key = 'updated'", (now(),)
-            )
-            self._conn.execute("COMMIT")
 
     def _meta(self, key: str) -> str | None:
         with self._lock:
@@ -335,10 +358,14 @@ class Session:
         """Save a derived frame as `<name>.parquet` (mode 0600) and return its path."""
         path = self._frame_path(name)
         tmp = path.with_name(f".{path.name}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            frame.write_parquet(fh)
-        os.replace(tmp, path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                frame.write_parquet(fh)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise db.not_saved(self.id, exc.strerror or str(exc)) from exc
         return path
 
     def read_frame(self, name: str) -> pl.DataFrame | None:
@@ -486,8 +513,12 @@ class Session:
 
     def set_cursor(self, case_id: str | None) -> None:
         """Remember where the operator was in the review (not audited)."""
-        with self._lock:
-            self._set_meta(self._conn, "cursor", case_id)
+        try:
+            with self._lock, db.saving(self.id):
+                self._set_meta(self._conn, "cursor", case_id)
+        except SessionError as exc:  # a place to resume from, not a decision
+            log.warning("session %s: review position not saved (%s)", self.id,
+                        exc.title)  # fmt: skip
 
     def cursor(self) -> str | None:
         """Return the case the review was on, or None."""
@@ -536,6 +567,30 @@ class Session:
         """Return the first audit seq that breaks the chain, or None when whole."""
         with self._lock:
             return audit_log.verify_chain(self._conn)
+
+
+def removed_summary(folder: Path) -> str:
+    """Say what removing a session folder removes, by kind of file, e.g. "the
+    database and its audit log, 4 derived tables, 1 backup (9 files, 2,104,331
+    bytes)"."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    tables = sum(p.suffix == ".parquet" for p in files)
+    backups = sum(p.name.endswith(".backup.sqlite") for p in files)
+    parts = ["the database and its audit log"] if (folder / DB_NAME).exists() else []
+    if tables:
+        parts.append(f"{tables} derived table{'s' * (tables != 1)} (cases, voters, "
+                     "pairs)")  # fmt: skip
+    if backups:
+        parts.append(f"{backups} backup{'s' * (backups != 1)}")
+    return f"{', '.join(parts) or 'nothing'} ({len(files)} files, {size:,} bytes)"
+
+
+def _owned(folder: Path) -> bool:
+    try:
+        return folder.stat().st_uid == os.getuid()
+    except OSError:
+        return False
 
 
 def _check_step(step: str) -> None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.widget import Widget
 
+from casetui.tui.inert import inert
+
 if TYPE_CHECKING:
     from casetui.review_queue import Candidate
 
@@ -62,7 +64,7 @@ EVIDENCE_WIDTH = 6
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return inert("" if value is None else str(value).strip())
 
 
 def comparable(field: str, value: str) -> str:

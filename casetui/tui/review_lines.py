@@ -14,6 +14,7 @@ from textual.content import Content
 
 from casetui.review_queue import QueueFilter
 from casetui.session.decisions import Decision
+from casetui.tui.inert import inert
 from casetui.tui.pairview import badges
 
 STATE_STYLES = {
@@ -78,7 +79,7 @@ def case_line(
         who = "auto" if decision.by == "auto" else "you"
         state, label = decision.decision, f"[{decision.decision}: {who}]"
     return Content.assemble(
-        (f"Case {case_id}", "bold"),
+        (f"Case {inert(case_id)}", "bold"),
         f"  {where}  ",
         (label, STATE_STYLES[state]),
         "  ",

@@ -17,6 +17,7 @@ from textual.widgets._footer import FooterKey
 from textual.worker import Worker, WorkerState
 
 from casetui.errors import CasetuiError
+from casetui.tui.inert import inert
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +249,7 @@ class FilePicker(ModalScreen[Path | None]):
 def plain(value: object) -> Text:
     """A table cell or label shown as written: file data may hold brackets that
     Textual would otherwise read as markup (e.g. "[redacted]")."""
-    return Text("" if value is None else str(value))
+    return Text(inert(value))
 
 
 def show_error(
@@ -259,7 +260,9 @@ def show_error(
     if dialog or len(err.message) > 160:
         node.app.push_screen(ErrorDialog(err.title, err.message))
     else:
-        node.app.notify(err.message, title=err.title, severity="error", timeout=8)
+        node.app.notify(
+            err.message, title=err.title, severity="error", timeout=8, markup=False
+        )
 
 
 def report_worker_failure(node: Widget | Screen, event: Worker.StateChanged) -> bool:
