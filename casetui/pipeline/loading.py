@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -124,8 +124,13 @@ def load_file(
     stage("reading the file", 0.1)
     table = read_table(path, columns=wanted, names=names)
     stage("mapping columns and checking values", 0.6)
-    frame, findings = _map_in_slices(table, layout, path)
-    frame, held = _hold(frame, kind, table.row_numbers())
+    rows, read, width = table.row_numbers(), table.frame.height, table.frame.width
+    # The raw rows are let go slice by slice as they are mapped, so a voter file
+    # is not held twice; the report keeps their counts only.
+    slices = _cut(table.frame)
+    table = replace(table, frame=table.frame.clear(), rows=rows)
+    frame, findings = _map_in_slices(slices, rows, layout, path)
+    frame, held = _hold(frame, kind, rows)
     if held is not None:
         findings.insert(0, held)
     stage("done", 1.0)
@@ -135,9 +140,9 @@ def load_file(
         encoding=table.encoding,
         delimiter=table.delimiter,
         layout=layout.name,
-        rows_read=table.frame.height,
+        rows_read=read,
         rows_held=held.count if held else 0,
-        columns_read=table.frame.width,
+        columns_read=width,
         columns_dropped=list(table.dropped),
         columns_unused=len(set(headers) - columns_read(headers, layout)),
         notes=list(table.notes),
@@ -154,22 +159,26 @@ def load_file(
     return LoadResult(frame, table, layout, report, mapped_headers(headers, layout))
 
 
+def _cut(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """`frame` in slices of MAP_SLICE rows; one empty slice for an empty frame,
+    which maps to an empty canonical frame."""
+    starts = range(0, max(frame.height, 1), MAP_SLICE)
+    return [frame.slice(start, MAP_SLICE) for start in starts]
+
+
 def _map_in_slices(
-    table: Table, layout: Layout, path: Path
+    slices: list[pl.DataFrame], rows: pl.Series, layout: Layout, path: Path
 ) -> tuple[pl.DataFrame, list[Finding]]:
-    """map_table over slices of MAP_SLICE rows: its working columns then take a
-    slice's memory, not a whole voter file's. Findings are summed by kind."""
-    rows = table.row_numbers()
-    if table.frame.height <= MAP_SLICE:
-        return map_table(table.frame, layout, path, rows)
+    """map_table over slices of MAP_SLICE rows, emptying `slices` as it goes:
+    the working columns take a slice's memory, not a whole voter file's, and
+    each raw slice is freed once mapped. Findings are summed by kind."""
     frames, findings = [], {}
-    for start in range(0, table.frame.height, MAP_SLICE):
-        frame, found = map_table(
-            table.frame.slice(start, MAP_SLICE),
-            layout,
-            path,
-            rows.slice(start, MAP_SLICE),
-        )
+    start = 0
+    while slices:
+        raw = slices.pop(0)
+        frame, found = map_table(raw, layout, path, rows.slice(start, raw.height))
+        start += raw.height
+        del raw
         frames.append(frame)
         for each in found:
             key = (each.field, each.what, each.repaired)
