@@ -7,7 +7,11 @@ import os
 # hundreds of megabytes between stages; kept, they count against the machine
 # (often a shared server) as if still in use: about 0.3 GB more at the peak of
 # a match against a million voters. Returned at once, the match takes about a
-# fifth longer. Set before polars loads; an operator's own setting wins.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+# fifth longer. It must be set before polars loads; polars writes its own
+# default into the environment, which a child process inherits, so that value
+# counts as unset. Any other value is the operator's and is left alone.
+_POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+if os.environ.get("_RJEM_MALLOC_CONF", _POLARS_DEFAULT) == _POLARS_DEFAULT:
+    os.environ["_RJEM_MALLOC_CONF"] = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 __version__ = "0.1.0"
