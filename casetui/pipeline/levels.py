@@ -149,24 +149,40 @@ def _first(total: int) -> Comparison:
     )
 
 
+def _middle_initial_agrees() -> pl.Expr:
+    """The initials agree where one middle is only an initial, or both are
+    written out and start alike (Jonathon, Jonathan); Gary and Gabriela are two
+    people, however alike their initials."""
+    cm, vm = pl.col("c_middle"), pl.col("v_middle")
+    shortest = pl.min_horizontal(cm.str.len_chars(), vm.str.len_chars())
+    start_alike = cm.str.slice(0, 3) == vm.str.slice(0, 3)
+    return (pl.col("c_middle_init") == pl.col("v_middle_init")) & (
+        (shortest == 1) | start_alike
+    )
+
+
 def _middle() -> Comparison:
     cm, vm = pl.col("c_middle"), pl.col("v_middle")
-    # Known by the middle name: the middles are then compared crosswise, with
-    # the other side's first name.
+    c_first, v_first = pl.col("c_first_tok"), pl.col("v_first_tok")
+    # Known by the middle name: the case's first name is the voter's middle
+    # (or the other way round), so the case's middle is compared with the
+    # voter's first name. Robert Joseph Norman and Joseph Michael Norman at
+    # one address are a father and his son, not one man written crosswise.
     crossed = _is(_first(1), "as_middle", "middle_initial")
-    crossed_agree = (
-        pl.col("c_middle_init") == pl.col("v_first_tok").str.slice(0, 1)
-    ) | (pl.col("v_middle_init") == pl.col("c_first_tok").str.slice(0, 1))
+    case_first_is_middle = (c_first == vm) | (
+        (vm.str.len_chars() == 1) & (c_first.str.slice(0, 1) == vm)
+    )
+    other_middle = pl.when(case_first_is_middle).then(cm).otherwise(vm)
+    other_first = pl.when(case_first_is_middle).then(v_first).otherwise(c_first)
+    crossed_agree = other_middle.str.slice(0, 1) == other_first.str.slice(0, 1)
     return Comparison(
         "middle",
         (
             Level("crossed", crossed & crossed_agree, 0.05, 0.01),
-            Level("crossed_unknown", crossed),
+            Level("crossed_unknown", crossed & other_middle.is_null()),
             Level("missing", _missing("middle")),
             Level("exact", (cm == vm) & (cm.str.len_chars() > 1), 0.85, 0.02),
-            Level(
-                "initial", pl.col("c_middle_init") == pl.col("v_middle_init"), 0.9, 0.08
-            ),
+            Level("initial", _middle_initial_agrees(), 0.9, 0.08),
             Level("different", pl.lit(True), 0.05, 0.92),
         ),
     )

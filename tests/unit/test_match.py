@@ -342,3 +342,39 @@ def test_a_mover_with_a_mistyped_surname_is_still_compared():
     cases = _cases({"first_name": "Elizabeth", "last_name": "Scjmitt", **HOME})
     pairs = match(cases, voters).candidates.filter(pl.col("voter_id") == "V1")
     assert "sounds_like" in pairs["passes"].item()
+
+
+def test_middle_names_written_out_count_against_unless_they_start_alike():
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Chris", "middle_name": "Gabriela",
+         "last_name": "Oneil", **HOME},
+        {"voter_id": "V2", "first_name": "Chris", "middle_name": "Jonathan",
+         "last_name": "Oneil", **HOME},
+    )  # fmt: skip
+    cases = _cases(
+        {"first_name": "Chris", "middle_name": "Gary", "last_name": "Oneil", **HOME},
+        {"first_name": "Chris", "middle_name": "Jonathon", "last_name": "Oneil",
+         **HOME},
+    )  # fmt: skip
+    pairs = match(cases, voters).candidates
+    evidence = {
+        (row["case_id"], row["voter_id"]): row["ev_middle"]
+        for row in pairs.iter_rows(named=True)
+    }
+    assert evidence[("C0", "V1")] < 0  # Gary is not Gabriela
+    assert evidence[("C1", "V2")] > 0  # a typo in Jonathan
+
+
+def test_a_son_named_after_his_father_is_not_taken_for_him():
+    # Robert Joseph Norman's son Joseph Michael lives with him: the case's
+    # first name is the father's middle, but the case's middle is not his first.
+    voters = _voters(
+        {"voter_id": "V1", "first_name": "Robert", "middle_name": "Joseph",
+         "last_name": "Norman", **HOME},
+    )  # fmt: skip
+    cases = _cases({"first_name": "Joseph", "middle_name": "Micheal",
+                    "last_name": "Norman", **HOME})  # fmt: skip
+    result = match(cases, voters)
+    pair = result.candidates.filter(pl.col("voter_id") == "V1").row(0, named=True)
+    assert pair["ev_middle"] < 0
+    assert _assigned(result)["band"] != "accept"
