@@ -27,19 +27,47 @@ def _key(value: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(value or "").casefold())
 
 
+# A unit at the end of the street line ("20 Huron Ave Apt 2", "360 Highland
+# Ave, Unit 101"), as voter files and casework often write it.
+_UNIT_IN_STREET = re.compile(
+    r",?\s*(?:\b(?:apt|apartment|unit|suite|ste|fl|floor|rm|room)\b\.?|#)\s*"
+    r"([a-z0-9-]+)\s*$",
+    re.IGNORECASE,
+)
+_UNIT_WORDS = re.compile(
+    r"\b(?:apt|apartment|unit|suite|ste|fl|floor|rm|room)\b\.?|#", re.IGNORECASE
+)
+
+
+def unit_in_street(street: Any) -> str:
+    """The unit written at the end of a street line ("Apt 2" in "20 Huron Ave
+    Apt 2"), or ''."""
+    found = _UNIT_IN_STREET.search(str(street or ""))
+    return found.group(0).strip(" ,") if found else ""
+
+
 def _street(value: Any) -> str:
     words = re.findall(r"[a-z0-9]+", str(value or "").casefold())
     return "".join(_SHORT.get(word, word) for word in words)
 
 
-def _home(voter: dict[str, Any]) -> str:
-    street, zip5 = _street(voter.get("street")), _key(voter.get("zip5"))
-    return f"{street}|{zip5}" if street else ""
+def _home(voter: dict[str, Any]) -> tuple[str, str, str]:
+    """(street, unit, ZIP) keys of a voter's address, the unit taken from the
+    street line when the unit field is blank."""
+    street, unit = str(voter.get("street") or ""), str(voter.get("unit") or "")
+    if found := _UNIT_IN_STREET.search(street):
+        street = street[: found.start()]
+        unit = unit or found.group(1)
+    unit = _key(_UNIT_WORDS.sub("", unit)).lstrip("0")
+    return _street(street), unit, _key(voter.get("zip5"))
 
 
 def _same_home(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    home = _home(one)
-    return bool(home) and home == _home(other)
+    """Same street and ZIP, and the same flat unless a unit is missing."""
+    (street, unit, zip5), (o_street, o_unit, o_zip5) = _home(one), _home(other)
+    if not street or (street, zip5) != (o_street, o_zip5):
+        return False
+    return not unit or not o_unit or unit == o_unit
 
 
 def household_warnings(compared: Candidate, others: list[Candidate]) -> list[str]:
@@ -77,14 +105,16 @@ def pair_warnings(view: PairView, compared: int, claimed_by: list[str]) -> list[
     (an index into view.candidates); `claimed_by` lists other cases already
     accepted with that voter."""
     warnings: list[str] = []
-    if claimed_by:
-        warnings.append(
-            f"Voter already accepted for case {', '.join(claimed_by)}; accepting "
-            "asks which case keeps it"
-        )
     if not view.candidates or compared >= len(view.candidates):
-        return warnings
+        return _claimed(claimed_by, kept=False)
     candidate = view.candidates[compared]
+    decision = view.decision
+    kept = (
+        decision is not None
+        and decision.decision == "accepted"
+        and decision.voter_id == candidate.voter.get("voter_id")
+    )
+    warnings.extend(_claimed(claimed_by, kept))
     household = household_warnings(candidate, view.candidates)
     warnings.extend(household)
     reasons = set(view.reasons) | set(candidate.reasons)
@@ -97,3 +127,14 @@ def pair_warnings(view: PairView, compared: int, claimed_by: list[str]) -> list[
     if "name_only" in reasons:
         warnings.append("Only the name agrees: often a namesake, not a mover")
     return warnings
+
+
+def _claimed(claimed_by: list[str], kept: bool) -> list[str]:
+    if not claimed_by:
+        return []
+    cases = ", ".join(claimed_by)
+    if kept:  # the operator chose "both": one person with two cases
+        return [f"Voter also accepted for case {cases}: the same person"]
+    return [
+        f"Voter already accepted for case {cases}; accepting asks which case keeps it"
+    ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.widget import Widget
 
+from casetui.review_warnings import unit_in_street
 from casetui.tui.inert import inert
 
 if TYPE_CHECKING:
@@ -121,6 +122,25 @@ def _cell(content: Content, width: int) -> Content:
     return content.truncate(width, ellipsis=True, pad=True)
 
 
+def _units(
+    weight: float,
+    case_unit: str,
+    voter_unit: str,
+    case: dict[str, Any],
+    voter: dict[str, Any],
+) -> tuple[str, str, str]:
+    """The unit row's mark and values, a unit written in the street line shown
+    (and compared) where the unit field is blank: the matcher reads it there."""
+    case_found = "" if case_unit else _text(unit_in_street(case.get("street")))
+    voter_found = "" if voter_unit else _text(unit_in_street(voter.get("street")))
+    row_mark = mark("unit", case_unit or case_found, voter_unit or voter_found, weight)
+    if case_found:
+        case_unit = f"{case_found} (in street)"
+    if voter_found:
+        voter_unit = f"{voter_found} (in street)"
+    return row_mark, case_unit, voter_unit
+
+
 class PairTable(Widget):
     """One case beside one voter: a row per field with its mark, both values
     (differences highlighted) and the field's evidence."""
@@ -168,14 +188,13 @@ class PairTable(Widget):
             no_evidence = math.isnan(weight) or weight == 0
             if not case_value and not voter_value and no_evidence:
                 continue
-            shown.append(
-                (
-                    mark(field, case_value, voter_value, weight),
-                    label,
-                    case_value,
-                    voter_value,
-                    evidence_text(weight),
+            row_mark = mark(field, case_value, voter_value, weight)
+            if field == "unit":
+                row_mark, case_value, voter_value = _units(
+                    weight, case_value, voter_value, self._case, voter
                 )
+            shown.append(
+                (row_mark, label, case_value, voter_value, evidence_text(weight))
             )
         return shown
 

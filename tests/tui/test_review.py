@@ -227,3 +227,16 @@ def test_a_field_blank_on_both_sides_with_no_evidence_is_left_out():
     )
     labels = [row[1] for row in table.rows()]
     assert labels == ["First", "Last"]
+
+
+def test_a_unit_written_in_the_street_line_is_shown_in_the_unit_row():
+    from casetui.review_queue import Candidate
+
+    table = PairTable()
+    voter = {"voter_id": "V-1", "street": "160 Cedar St", "unit": "Apt 101"}
+    table.show(
+        {"street": "160 Cedar Street Apt. 101"},
+        Candidate(voter, 0.9, {"address": 9.5, "unit": 2.4}, []),
+    )
+    unit = next(row for row in table.rows() if row[1] == "Unit")
+    assert unit[:4] == ("=", "Unit", "Apt. 101 (in street)", "Apt 101")

@@ -147,6 +147,12 @@ async def test_a_voter_accepted_elsewhere_is_a_warning_before_accepting(matched)
         await pilot.press("n", "n")
         assert app.screen.case_id == "C-3"
         assert "! Voter already accepted for case C-9" in line(app, "warnings")
+        await pilot.press("a", "3", "p")  # both keep it: the same person
+        await settle(pilot)
+        assert app.screen.case_id == "C-3"
+        assert "! Voter also accepted for case C-9: the same person" in line(
+            app, "warnings"
+        )
 
 
 @pytest.fixture
