@@ -14,7 +14,13 @@ import polars as pl
 
 from casetui.pipeline.assign import assign
 from casetui.pipeline.block import BLOCK_CAP, candidate_pairs
-from casetui.pipeline.normalize import normalize_cases, normalize_voters
+from casetui.pipeline.normalize import (
+    VOTER_SLICE,
+    normalize_cases,
+    normalize_voter_slices,
+    normalize_voters,
+    voter_slices,
+)
 from casetui.pipeline.score import EVIDENCE, frequencies, score_pairs
 from casetui.pipeline.weights import Weights
 
@@ -86,14 +92,25 @@ def match(
 
     normal_cases = normalize_cases(cases)
     stage("normalize_cases", 0.1)
-    normal_voters = normalize_voters(voters)
-    del voters  # the raw rows are no longer needed; a caller may have let go too
+    if isinstance(voters, pl.DataFrame) and voters.height > VOTER_SLICE:
+        # Sliced and let go here: a caller that handed the frame over holds no
+        # other reference, so each slice's raw rows go once it is normalized.
+        slices = voter_slices(voters)
+        del voters
+        normal_voters = normalize_voter_slices(slices)
+    else:
+        normal_voters = normalize_voters(voters)
+        del voters
     stage("normalize_voters", 0.4)
     pairs, block_stats = candidate_pairs(normal_cases, normal_voters, block_cap)
     stats.update(block_stats)
     stage("block", 0.6)
-    paired = normal_voters.join(
-        pairs.select("voter_id").unique(), on="voter_id", how="semi"
+    # On the streaming engine: the in-memory semi join of a file of millions
+    # took a second and a gigabyte more than the voters it keeps.
+    paired = (
+        normal_voters.lazy()
+        .join(pairs.lazy().select("voter_id").unique(), on="voter_id", how="semi")
+        .collect(engine="streaming")
     )
     freq = frequencies(normal_voters, among=paired)
     total = normal_voters.height

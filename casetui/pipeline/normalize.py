@@ -425,10 +425,23 @@ def normalize_voters(voters: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     lazy = _checked_voters(voters)
     if isinstance(voters, pl.LazyFrame) or voters.height <= VOTER_SLICE:
         return _normalize(lazy, "voter_id").collect()
-    parts = [
-        _normalize(voters.slice(start, VOTER_SLICE).lazy(), "voter_id").collect()
-        for start in range(0, voters.height, VOTER_SLICE)
-    ]
+    return normalize_voter_slices(voter_slices(voters))
+
+
+def voter_slices(voters: pl.DataFrame) -> list[pl.DataFrame]:
+    """`voters` cut into slices of VOTER_SLICE rows (views, not copies)."""
+    starts = range(0, max(voters.height, 1), VOTER_SLICE)
+    return [voters.slice(start, VOTER_SLICE) for start in starts]
+
+
+def normalize_voter_slices(slices: list[pl.DataFrame]) -> pl.DataFrame:
+    """normalize_voters over `slices`, emptying the list as it goes: once the
+    caller has let go of the whole frame, each slice's raw rows are freed as
+    soon as it is normalized, so a file of millions is not held twice."""
+    _checked_voters(slices[0])
+    parts = []
+    while slices:
+        parts.append(_normalize(slices.pop(0).lazy(), "voter_id").collect())
     return pl.concat(parts, rechunk=False)
 
 

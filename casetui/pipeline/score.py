@@ -93,7 +93,7 @@ def frequencies(
     # One at a time: run together, each would hold its own copy of a column
     # of a file of millions at once.
     return {
-        name: count.collect(engine="streaming")
+        name: count.collect()
         for name, count in zip(FREQUENCY_KEYS, counts, strict=True)
     }
 
