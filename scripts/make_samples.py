@@ -475,7 +475,11 @@ class Samples:
         if self.chance(0.07):
             note += f" SSN {self.fake.ssn()} given for the privacy release."
         if self.chance(0.08):
-            dob = self.fake.date_of_birth(minimum_age=18, maximum_age=90)
+            # Faker's date_of_birth counts from today, which would change the
+            # bundled files from one day to the next; count from AS_OF.
+            oldest = AS_OF.replace(year=AS_OF.year - 91) + timedelta(days=1)
+            youngest = AS_OF.replace(year=AS_OF.year - 18)
+            dob = self.fake.date_between_dates(oldest, youngest)
             note += f" DOB {dob.month}/{dob.day}/{dob.year}."
         return {
             "case_type": category, "case_subject": subject, "case_status": status,

@@ -97,7 +97,7 @@ test_noise_files, test_noise_files_long = check_noise
         st.lists(st.lists(cell, max_size=6), max_size=5),
         st.sampled_from(["casework", "voter"]),
     ),
-    2000,
+    2500,
 )
 def check_detection(value: tuple[list[str], list[list[str]], str]) -> None:
     headers, records, kind = value
