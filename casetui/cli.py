@@ -338,8 +338,9 @@ def inspect(
 ) -> None:
     """Read a file whole and show what casetui understood: encoding, delimiter,
     layout, rows, the canonical fields mapped, and the load report. No values are
-    shown. Exits 2 with a message when the file cannot be read or mapped."""
-    from casetui.pipeline.loading import load_file, peek
+    shown. Exits 2 with a message when the file cannot be read or mapped, or
+    has no rows."""
+    from casetui.pipeline.loading import load_file, peek, require_rows
     from casetui.pipeline.report import DELIMITER_NAMES
 
     if kind not in ("casework", "voter"):
@@ -370,6 +371,7 @@ def inspect(
     out.print("load report:")
     for line in result.report.lines():
         out.print(f"  {line}")
+    require_rows(result, path)
 
 
 @contextlib.contextmanager

@@ -52,9 +52,11 @@ def codebook_check(
         out.print("valid")
         return
 
-    from casetui.pipeline.loading import load_file
+    from casetui.pipeline.loading import load_file, require_rows
 
-    frame = load_file(casework, "casework", casework_layout).frame
+    loaded = load_file(casework, "casework", casework_layout)
+    require_rows(loaded, casework)
+    frame = loaded.frame
     if "category" not in frame.columns:
         err.print(f"{casework.name}: no case type column is mapped; see `inspect`.")
         raise typer.Exit(2)

@@ -15,7 +15,7 @@ from casetui.errors import CasetuiError, InputError
 from casetui.export_step import VAN_CONTACT_WARNING
 from casetui.pipeline.export import MANIFEST, TARGETS, write_private
 from casetui.pipeline.layouts import check_unique_cases
-from casetui.pipeline.loading import load_file
+from casetui.pipeline.loading import load_file, require_rows
 from casetui.pipeline.match import MatchResult, match, pair_table
 from casetui.pipeline.targets import check_ngpvan_columns
 from casetui.session.store import Session
@@ -176,6 +176,7 @@ def match_files(
         ("voter", voters, voter_layout),
     ):
         loaded = load_file(path, kind, forced)
+        require_rows(loaded, path)
         frames[kind] = loaded.frame
         report = loaded.report
         console.print(

@@ -23,7 +23,7 @@ from casetui.errors import GateError, InputError
 from casetui.export_step import ExportStep
 from casetui.pipeline.codebook import Codebook, load_codebook
 from casetui.pipeline.layouts import Layout, check_unique_cases, mapped_headers
-from casetui.pipeline.loading import load_file, peek
+from casetui.pipeline.loading import load_file, peek, require_rows
 from casetui.pipeline.match import MatchResult, Thresholds, match
 from casetui.pipeline.report import LoadReport
 from casetui.pipeline.scrub import DROPPED, ScrubReport, preview_safe, scrub
@@ -199,12 +199,8 @@ class Conversion(ExportStep):
         or LayoutError (LoadCancelled when `cancelled()` turns true)."""
         self.require("files")
         result = load_file(path, ROLES[role], layout_name, layout, progress, cancelled)
+        require_rows(result, path)
         frame, table, layout = result.frame, result.table, result.layout
-        if frame.height == 0:
-            raise InputError(
-                "No rows",
-                f"{path.name} has a header but no rows. Export the file again.",
-            )
 
         report = None
         if role == "casework":

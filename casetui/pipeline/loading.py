@@ -159,6 +159,24 @@ def load_file(
     return LoadResult(frame, table, layout, report, mapped_headers(headers, layout))
 
 
+def require_rows(result: LoadResult, path: Path) -> None:
+    """Raise InputError when the file gave no row to work with: a header only,
+    or every row held out for want of an id. Every command refuses such a file
+    alike; an empty match or export would look like a result."""
+    if result.frame.height:
+        return
+    if result.report.rows_read == 0:
+        raise InputError(
+            "No rows", f"{path.name} has a header but no rows. Export the file again."
+        )
+    raise InputError(
+        "No rows",
+        f"{path.name}: none of its {result.report.rows_read:,} rows has a "
+        f"{HELD_WITHOUT[result.layout.kind]}, so none can be used. Check the "
+        "column mapped to it (`casetui inspect`).",
+    )
+
+
 def _cut(frame: pl.DataFrame) -> list[pl.DataFrame]:
     """`frame` in slices of MAP_SLICE rows; one empty slice for an empty frame,
     which maps to an empty canonical frame."""
