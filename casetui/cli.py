@@ -357,7 +357,9 @@ def inspect(
         for note in table.notes:
             out.print(f"note: {note}")
     with _progress_bar(path.name) as update:
-        result = load_file(path, kind, layout, progress=update)
+        result = load_file(
+            path, kind, layout, progress=update, layout_option="--layout"
+        )
     score = (
         f" (header match {first.score:.0%})"
         if first.layout and first.layout.name == result.layout.name

@@ -54,7 +54,9 @@ def codebook_check(
 
     from casetui.pipeline.loading import load_file, require_rows
 
-    loaded = load_file(casework, "casework", casework_layout)
+    loaded = load_file(
+        casework, "casework", casework_layout, layout_option="--casework-layout"
+    )
     require_rows(loaded, casework)
     frame = loaded.frame
     if "category" not in frame.columns:

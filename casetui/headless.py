@@ -137,7 +137,9 @@ def _prepare(
     console.print(f"session {session.name} ({session.id}): checklist attested")
 
     for role, path, layout in zip(("casework", "voter"), files, layouts, strict=True):
-        loaded = conversion.load(role, path, layout_name=layout)
+        loaded = conversion.load(
+            role, path, layout_name=layout, layout_option=f"--{role}-layout"
+        )
         console.print(f"{role}: {loaded.rows:,} rows, layout {loaded.layout}")
         if loaded.report is not None:
             for line in loaded.report.lines()[1:]:
@@ -175,7 +177,7 @@ def match_files(
         ("casework", casework, casework_layout),
         ("voter", voters, voter_layout),
     ):
-        loaded = load_file(path, kind, forced)
+        loaded = load_file(path, kind, forced, layout_option=f"--{kind}-layout")
         require_rows(loaded, path)
         frames[kind] = loaded.frame
         report = loaded.report

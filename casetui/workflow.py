@@ -193,12 +193,16 @@ class Conversion(ExportStep):
         layout: Layout | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        layout_option: str | None = None,
     ) -> LoadedFile:
         """Read the whole file, map it to canonical fields, scrub casework, and
         store the result and its load report in the session. Raises InputError
-        or LayoutError (LoadCancelled when `cancelled()` turns true)."""
+        or LayoutError (LoadCancelled when `cancelled()` turns true);
+        `layout_option` is the CLI option to name in the advice, if any."""
         self.require("files")
-        result = load_file(path, ROLES[role], layout_name, layout, progress, cancelled)
+        result = load_file(
+            path, ROLES[role], layout_name, layout, progress, cancelled, layout_option
+        )
         require_rows(result, path)
         frame, table, layout = result.frame, result.table, result.layout
 

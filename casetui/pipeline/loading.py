@@ -91,9 +91,12 @@ def load_file(
     layout: Layout | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    layout_option: str | None = None,
 ) -> LoadResult:
     """Read `path` whole through a layout (the one given, the one named, or the
     one detected) and return the canonical frame with its load report.
+    `layout_option` is the command's option that names a layout, for the advice
+    when none fits.
 
     Raises InputError or LayoutError naming the file (and row or column) when it
     cannot be read or fits no layout, and LoadCancelled when `cancelled()` turns
@@ -112,7 +115,9 @@ def load_file(
         if layout_name is None and first.layout is not None:
             layout = first.layout
         else:
-            layout = choose_layout(first.headers, kind, layout_name, path)
+            layout = choose_layout(
+                first.headers, kind, layout_name, path, layout_option
+            )
     if not layout.has_header:
         check_headerless(first.records, layout, path)
     names = None if layout.has_header else list(layout.columns)

@@ -49,3 +49,37 @@ def test_match_refuses_either_file_without_rows(tmp_path: Path, empty: str) -> N
     assert result.exit_code == 2
     assert f"{empty}-empty.csv has a header but no rows" in result.output
     assert not out.exists()
+
+
+def missing_category(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "Case ID,First Name,Last Name,Address,City,State,Zip,Status\n"
+        "C1,Ann,Lee,1 Main St,Boston,MA,02139,Open\n"
+    )
+    return path
+
+
+def test_inspect_names_the_missing_column_and_its_own_option(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["inspect", str(missing_category(tmp_path))])
+
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "closest to generic_casework" in text
+    assert (
+        'no column for category (the generic_casework layout expects "Case Type")'
+        in (text)
+    )
+    assert "pass --layout with its name" in text
+    assert "--casework-layout" not in text
+
+
+def test_match_advises_the_layout_option_of_the_file_at_fault(tmp_path: Path) -> None:
+    path = str(missing_category(tmp_path))
+
+    result = runner.invoke(
+        app, ["match", path, VOTERS, "--out", str(tmp_path / "pairs.csv")]
+    )
+
+    assert result.exit_code == 2
+    assert "pass --casework-layout with its name" in flat(result.output)
