@@ -208,7 +208,7 @@ class Conversion(ExportStep):
 
         report = None
         if role == "casework":
-            frame, report = scrub(frame)
+            frame, report = scrub(frame, present=result.mapped)
             check_unique_cases(frame, path)
             frame = self._since_filter(frame, path)
         name = "cases" if role == "casework" else "voters"

@@ -83,3 +83,31 @@ def test_match_advises_the_layout_option_of_the_file_at_fault(tmp_path: Path) ->
 
     assert result.exit_code == 2
     assert "pass --casework-layout with its name" in flat(result.output)
+
+
+def eight_columns(tmp_path: Path) -> Path:
+    import polars as pl
+
+    cases = pl.read_csv(SAMPLES / "casework_civicrm.csv", infer_schema=False)
+    picked = {
+        "case_id": "Case ID", "first_name": "First", "last_name": "Last",
+        "city": "City", "state_province": "State", "postal_code": "Zip",
+        "case_type": "Type", "case_status": "Status",
+    }  # fmt: skip
+    path = tmp_path / "simple.csv"
+    cases.head(40).select(list(picked)).rename(picked).write_csv(path, separator=";")
+    return path
+
+
+def test_the_scrub_report_names_only_columns_the_file_had(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    result = runner.invoke(app, [
+        "run", "--casework", str(eight_columns(tmp_path)), "--voters", VOTERS,
+        "--attestations", str(attestations_file), "--out", str(tmp_path / "out"),
+    ])  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "casework: 40 rows, layout generic_casework" in result.output
+    assert "scrub: no identifiers found" in result.output
+    assert "dropped column" not in result.output
