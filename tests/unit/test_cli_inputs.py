@@ -111,3 +111,39 @@ def test_the_scrub_report_names_only_columns_the_file_had(
     assert "casework: 40 rows, layout generic_casework" in result.output
     assert "scrub: no identifiers found" in result.output
     assert "dropped column" not in result.output
+
+
+def test_a_damaged_parquet_file_is_called_so(tmp_path: Path) -> None:
+    path = tmp_path / "fake.parquet"
+    path.write_bytes(b"PAR1garbage")
+
+    result = runner.invoke(app, ["inspect", str(path)])
+
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "fake.parquet cannot be read as Parquet: it is damaged" in text
+    assert "Error" not in text and "nested" not in text
+
+
+def test_a_cut_short_workbook_is_called_so_without_python_s_words(
+    tmp_path: Path,
+) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for n in range(500):
+        book.active.append([f"C{n}", "Ruiz", "Housing", n])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+
+    result = runner.invoke(app, ["inspect", str(path)])
+
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "cases.xlsx is damaged or not a real .xlsx workbook" in text
+    assert "cut short" in text
+    assert "BadZipFile" not in text
