@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -13,7 +14,12 @@ from rich.console import Console
 from casetui.checklist import read_attestations_file
 from casetui.errors import CasetuiError, InputError
 from casetui.export_step import VAN_CONTACT_WARNING
-from casetui.pipeline.export import MANIFEST, TARGETS, write_private
+from casetui.pipeline.export import (
+    MANIFEST,
+    TARGETS,
+    check_out_folder,
+    write_private,
+)
 from casetui.pipeline.layouts import check_unique_cases
 from casetui.pipeline.loading import load_file, require_rows
 from casetui.pipeline.match import MatchResult, match, pair_table
@@ -50,6 +56,7 @@ def run_headless(
             "Unknown export target",
             f"{', '.join(unknown)}: choose from {', '.join(TARGETS)}.",
         )
+    check_out_folder(out_dir)
     operator, items = read_attestations_file(attestations)
     if codebook is not None:
         items["codebook"] = {**items["codebook"], "path": str(codebook)}
@@ -91,7 +98,17 @@ def run_headless(
     )
     conversion.complete_match()
 
-    written = conversion.export(out_dir, targets)
+    try:
+        written = conversion.export(out_dir, targets)
+    except CasetuiError as exc:
+        # Matched already: the work is kept rather than thrown away.
+        name = shlex.quote(session.name)
+        raise type(exc)(
+            exc.title,
+            f"{exc.message} Session {session.name} is kept with its matches: "
+            f"export it with `casetui export {name} --out FOLDER`, or remove "
+            f"it with `casetui purge {name}`.",
+        ) from exc
     for path in written:
         console.print(f"wrote {path}")
     manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))

@@ -147,3 +147,51 @@ def test_a_cut_short_workbook_is_called_so_without_python_s_words(
     assert "cases.xlsx is damaged or not a real .xlsx workbook" in text
     assert "cut short" in text
     assert "BadZipFile" not in text
+
+
+def run_into(out: Path, attestations: Path, *extra: str):
+    return runner.invoke(app, [
+        "run", "--casework", str(SAMPLES / "casework_civicrm.csv"),
+        "--voters", VOTERS, "--attestations", str(attestations),
+        "--out", str(out), "--session", "headless", *extra,
+    ])  # fmt: skip
+
+
+def test_run_into_a_file_is_refused_before_any_work(
+    tmp_path: Path, attestations_file: Path
+) -> None:
+    from casetui.session.store import Session
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# notes\n")
+
+    result = run_into(readme, attestations_file)
+
+    assert result.exit_code == 2
+    assert "README.md cannot be used as the output folder: it is a file" in flat(
+        result.output
+    )
+    assert "match:" not in result.output  # refused before loading anything
+    assert Session.list_all() == []
+    assert readme.read_text() == "# notes\n"
+
+
+def test_a_run_whose_export_fails_says_the_session_is_kept(
+    tmp_path: Path, attestations_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from casetui.errors import InputError
+    from casetui.pipeline import export
+
+    def full_disk(_request):
+        raise InputError("Cannot write exports", "out/ could not be written.")
+
+    monkeypatch.setattr(export, "write_exports", full_disk)
+
+    result = run_into(tmp_path / "out", attestations_file)
+
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "Session headless is kept with its matches" in text
+    assert "casetui export headless --out FOLDER" in text
+    assert "casetui purge headless" in text
+
