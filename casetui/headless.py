@@ -18,6 +18,7 @@ from casetui.pipeline.export import (
     MANIFEST,
     TARGETS,
     check_out_folder,
+    make_out_folder,
     write_private,
 )
 from casetui.pipeline.layouts import check_unique_cases
@@ -27,6 +28,8 @@ from casetui.pipeline.targets import check_ngpvan_columns
 from casetui.session.store import Session
 from casetui.sync import start_from
 from casetui.workflow import Conversion
+
+PAIRS_SUFFIXES = (".csv", ".parquet")
 
 
 def run_headless(
@@ -187,7 +190,9 @@ def match_files(
     (CSV, or Parquet when the name ends in .parquet); return the result.
 
     The file holds ids, scores, bands and reasons only, never a name or an
-    address. Raises InputError or LayoutError for files that cannot be read."""
+    address. Raises InputError or LayoutError for files that cannot be read,
+    and InputError, before any is read, for an `out` that cannot be written."""
+    _check_pairs_file(out)
     started = time.perf_counter()
     frames = {}
     for kind, path, forced in (
@@ -210,13 +215,20 @@ def match_files(
     # normal forms exist.
     result = match(frames.pop("casework"), frames.pop("voter"))
     pairs = pair_table(result)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_out_folder(out.parent)
     if out.suffix.lower() == ".parquet":
         buffer = io.BytesIO()
         pairs.write_parquet(buffer)
-        write_private(out, buffer.getvalue())
+        data = buffer.getvalue()
     else:
-        write_private(out, pairs.write_csv().encode())
+        data = pairs.write_csv().encode()
+    try:
+        write_private(out, data)
+    except OSError as exc:
+        raise InputError(
+            "Cannot write the pairs file",
+            f"{out} could not be written ({exc.strerror}); choose another --out.",
+        ) from exc
     stats = result.stats
     console.print(
         f"match: {stats['band_accept']:,} accepted, {stats['band_review']:,} for "
@@ -226,3 +238,20 @@ def match_files(
     if result.weights is not None:
         console.print(f"weights: {result.weights.note}")
     return result
+
+
+def _check_pairs_file(out: Path) -> None:
+    """Raise InputError unless `out` names a .csv or .parquet file that can be
+    written: the suffix says the format, so any other would be a guess."""
+    if out.suffix.lower() not in PAIRS_SUFFIXES:
+        raise InputError(
+            "Pairs file type",
+            f"{out.name}: name the pairs file .csv or .parquet; the name says "
+            "which format is written.",
+        )
+    if out.is_dir():
+        raise InputError(
+            "Cannot write the pairs file",
+            f"{out} is a folder; name a file in it, e.g. pairs.csv.",
+        )
+    check_out_folder(out.parent)

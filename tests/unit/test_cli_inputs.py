@@ -195,3 +195,26 @@ def test_a_run_whose_export_fails_says_the_session_is_kept(
     assert "casetui export headless --out FOLDER" in text
     assert "casetui purge headless" in text
 
+
+def test_match_makes_missing_folders_owner_only(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "deeper" / "pairs.csv"
+
+    result = runner.invoke(
+        app, ["match", str(SAMPLES / "casework_civicrm.csv"), VOTERS, "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    for folder in (tmp_path / "new", out.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+def test_match_refuses_a_pairs_file_neither_csv_nor_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.txt"
+
+    result = runner.invoke(
+        app, ["match", str(SAMPLES / "casework_civicrm.csv"), VOTERS, "--out", str(out)]
+    )
+
+    assert result.exit_code == 2
+    assert "pairs.txt: name the pairs file .csv or .parquet" in flat(result.output)
+    assert "casework:" not in result.output and not out.exists()
