@@ -12,13 +12,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from casetui.checklist import CHECKLIST, ITEMS, missing_fields
+from casetui.checklist import CHECKLIST, ITEMS, missing_fields, review_date_problem
 from casetui.errors import GateError, InputError
 from casetui.export_step import ExportStep
 from casetui.pipeline.codebook import Codebook, load_codebook
@@ -126,7 +126,9 @@ class Conversion(ExportStep):
                 "Attestation incomplete", f"{item.title}: fill in " + ", ".join(blank)
             )
         if key == "counsel_review":
-            _check_review_date(details["review_date"])
+            problem = review_date_problem(details["review_date"])
+            if problem:
+                raise GateError("Attestation incomplete", f"Review date: {problem}")
         if key == "suppression_list":
             self._opt_out_source(details["source"])  # refused now, not later
         if key == "codebook":
@@ -481,23 +483,3 @@ class Conversion(ExportStep):
         self.require("match")
         self.frame("assignment")
         self.session.complete_step("match")
-
-
-def _check_review_date(text: str) -> None:
-    """Raise GateError unless `text` is a real date, not in the future."""
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            when = datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-        if when > date.today():
-            raise GateError(
-                "Attestation incomplete",
-                "Review date: counsel's review cannot be in the future.",
-            )
-        return
-    raise GateError(
-        "Attestation incomplete",
-        "Review date: write the date counsel reviewed this as YYYY-MM-DD "
-        "(or MM/DD/YYYY).",
-    )

@@ -218,3 +218,30 @@ def test_match_refuses_a_pairs_file_neither_csv_nor_parquet(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "pairs.txt: name the pairs file .csv or .parquet" in flat(result.output)
     assert "casework:" not in result.output and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [
+        ("2999-01-01", "counsel's review cannot be in the future"),
+        ("last spring", "write the date counsel reviewed this as YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_review_date_names_the_attestations_file_and_item(
+    tmp_path: Path, attestations_file: Path, date: str, problem: str
+) -> None:
+    from casetui.session.store import Session
+
+    text = attestations_file.read_text()
+    attestations_file.write_text(
+        text.replace('review_date = "2026-11-20"', f'review_date = "{date}"')
+    )
+    assert date in attestations_file.read_text()
+
+    result = run_into(tmp_path / "out", attestations_file)
+
+    assert result.exit_code == 2
+    assert f"attest.toml, [counsel_review] review_date: {problem}" in flat(
+        result.output
+    )
+    assert Session.list_all() == []
