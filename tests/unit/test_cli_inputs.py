@@ -245,3 +245,23 @@ def test_a_bad_review_date_names_the_attestations_file_and_item(
         result.output
     )
     assert Session.list_all() == []
+
+
+@pytest.mark.parametrize("columns", ["80", "50"])
+def test_sessions_never_wrap_a_name_an_id_or_a_step(columns: str) -> None:
+    from casetui.session.store import Session
+
+    made = Session.create("demo-20261204-083309")
+    made.set_operator("Jane Organizer")
+    made.complete_step("checklist")
+    made.complete_step("files")
+    made.close()
+
+    result = runner.invoke(app, ["sessions"], env={"COLUMNS": columns})
+
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert all(len(line) <= int(columns) for line in lines if made.name in line)
+    for whole in (made.name, made.id, "suppression"):
+        assert any(whole in line for line in lines), whole
+    assert "…" not in result.output
