@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from casetui.cli import app, err, out, plain_errors
-from casetui.errors import InputError
+from casetui.errors import InputError, agree, counted
 from casetui.pipeline.targets import DEFAULT_TARGETS
 
 codebook_app = typer.Typer(
@@ -68,10 +68,12 @@ def codebook_check(
     if not uncovered:
         out.print(f"valid; it covers every case type in {casework.name}")
         return
-    total = sum(uncovered.values())
+    types, cases = len(uncovered), sum(uncovered.values())
     out.print(
-        f"valid, but {len(uncovered)} case types in {casework.name} ({total} cases) "
-        "are not covered: their cases get no tag and are not exported."
+        f"valid, but {counted(types, 'case type')} in {casework.name} "
+        f"({counted(cases, 'case')}) {agree(types, 'is', 'are')} not covered: "
+        f"{agree(cases, 'its case gets', 'their cases get')} no tag and "
+        f"{agree(cases, 'is', 'are')} not exported."
     )
     for name, count in uncovered.items():
         out.print(f"  {count:>6}  {name[:60]}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from casetui.checklist import read_attestations_file
-from casetui.errors import CasetuiError, InputError
+from casetui.errors import CasetuiError, InputError, agree, counted
 from casetui.export_step import VAN_CONTACT_WARNING
 from casetui.pipeline.export import (
     MANIFEST,
@@ -118,22 +118,30 @@ def run_headless(
     stale = manifest["stale_addresses"]
     if stale["cases"]:
         console.print(
-            f"{stale['cases']} exported cases are older than "
-            f"{stale['older_than_days']} days: their addresses are likely stale "
+            f"{counted(stale['cases'], 'exported case')} "
+            f"{agree(stale['cases'], 'is', 'are')} older than "
+            f"{stale['older_than_days']} days: "
+            f"{agree(stale['cases'], 'its address is', 'their addresses are')} "
+            "likely stale "
             "(stale_address in linked-cases.csv and report-card.csv)"
         )
     uncovered = manifest["uncovered_categories"]
     if uncovered:
+        types, cases = len(uncovered), sum(uncovered.values())
         console.print(
-            f"{len(uncovered)} case types are not in the codebook; their "
-            f"{sum(uncovered.values())} cases got no tag and were not exported: "
+            f"{counted(types, 'case type')} {agree(types, 'is', 'are')} not in "
+            f"the codebook; {agree(types, 'its', 'their')} "
+            f"{counted(cases, 'case')} got no tag and "
+            f"{agree(cases, 'was', 'were')} not exported: "
             + ", ".join(list(uncovered)[:8])
         )
     if "ngpvan" in targets:
         console.print(f"Note: {VAN_CONTACT_WARNING}")
     if summary.review:
         console.print(
-            f"{summary.review} uncertain matches are pending: review them with "
+            f"{counted(summary.review, 'uncertain match', 'uncertain matches')} "
+            f"{agree(summary.review, 'is', 'are')} pending: review "
+            f"{agree(summary.review, 'it', 'them')} with "
             f"`casetui tui --session {session.name}`, then export again."
         )
     console.print(f"done in {time.perf_counter() - started:.1f} s")

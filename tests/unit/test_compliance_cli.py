@@ -50,7 +50,9 @@ def test_codebook_check_lists_uncovered_case_types(tmp_path: Path) -> None:
         app, ["codebook", "check", str(CODEBOOK), "--casework", str(cases)]
     )
     assert result.exit_code == 1
-    assert "1 case types" in result.output
+    text = " ".join(result.output.split())
+    assert "1 case type in cases.csv (1 case) is not covered: its case gets" in text
+    assert "case types" not in text
     assert re.search(r"1\s+Parking Tickets", result.output)
 
 
