@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from casetui.errors import GateError, InputError
@@ -122,7 +123,28 @@ def read_attestations_file(path: Path) -> tuple[str, dict[str, dict[str, str]]]:
             "Every item must be attested before any data is processed; see "
             "docs/checklist.md.",
         )
+    problem = review_date_problem(items["counsel_review"]["review_date"])
+    if problem:
+        raise GateError(
+            "Attestation incomplete",
+            f"{path.name}, [counsel_review] review_date: {problem} See "
+            "docs/checklist.md.",
+        )
     return operator, items
+
+
+def review_date_problem(text: str) -> str | None:
+    """Return what is wrong with counsel's review date, or None when it is a
+    real date (YYYY-MM-DD or MM/DD/YYYY) not in the future."""
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            when = datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+        if when > date.today():
+            return "counsel's review cannot be in the future."
+        return None
+    return "write the date counsel reviewed this as YYYY-MM-DD (or MM/DD/YYYY)."
 
 
 def codebook_path(given: str, beside: Path) -> Path:

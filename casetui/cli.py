@@ -6,7 +6,6 @@ import contextlib
 import functools
 import logging
 import re
-import shutil
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -251,67 +249,6 @@ def match_command(
 
 @app.command()
 @plain_errors
-def sessions() -> None:
-    """List the sessions on this machine, newest first."""
-    from casetui.session.store import Session
-
-    infos = sorted(Session.list_all(), key=lambda i: i.updated, reverse=True)
-    if not infos:
-        out.print("No sessions yet. Start one with `casetui demo` or `casetui tui`.")
-        return
-    # The id is what `tui --session` and `purge` take: it is never cut short, so
-    # it can be copied from a narrow terminal.
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("name", overflow="fold")
-    table.add_column("step")
-    table.add_column("operator", overflow="fold")
-    table.add_column("updated", no_wrap=True)
-    table.add_column("id", no_wrap=True, min_width=22)
-    for info in infos:
-        updated = info.updated[:16].replace("T", " ")
-        table.add_row(info.name, info.step, info.operator or "", updated, info.id)
-    out.print(table)
-
-
-@app.command()
-@plain_errors
-def purge(
-    session: Annotated[str, typer.Argument(help="Session id or name to remove.")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
-) -> None:
-    """Delete a session's data (its database, derived tables and audit log)."""
-    from casetui.errors import SessionError
-    from casetui.session.lock import holder
-    from casetui.session.store import Session, removed_summary
-
-    path = Session.locate(session)
-    held_by = holder(path)
-    if held_by is not None:
-        raise SessionError(
-            "Session in use",
-            f"Session {path.name} is open in another casetui: "
-            f"{held_by.describe()}. Close it there before purging.",
-        )
-    try:
-        with Session.open(path.name) as opened:
-            name, export_folder = opened.name, opened.setting("export_folder")
-    except SessionError:
-        name, export_folder = path.name, None  # damaged: still removable
-    removed = removed_summary(path)
-    if not yes and not typer.confirm(f"Remove session {name} ({removed})?"):
-        out.print("Nothing removed.")
-        return
-    shutil.rmtree(path)
-    out.print(f"Removed session {name} from {path}: {removed}.")
-    if export_folder and Path(export_folder).is_dir():
-        out.print(
-            f"Not removed: the exports in {export_folder}, which are yours to "
-            "deliver or delete."
-        )
-
-
-@app.command()
-@plain_errors
 def layouts() -> None:
     """List the built-in and saved file layouts."""
     from casetui.pipeline.layouts import all_layouts
@@ -338,8 +275,9 @@ def inspect(
 ) -> None:
     """Read a file whole and show what casetui understood: encoding, delimiter,
     layout, rows, the canonical fields mapped, and the load report. No values are
-    shown. Exits 2 with a message when the file cannot be read or mapped."""
-    from casetui.pipeline.loading import load_file, peek
+    shown. Exits 2 with a message when the file cannot be read or mapped, or
+    has no rows."""
+    from casetui.pipeline.loading import load_file, peek, require_rows
     from casetui.pipeline.report import DELIMITER_NAMES
 
     if kind not in ("casework", "voter"):
@@ -356,7 +294,9 @@ def inspect(
         for note in table.notes:
             out.print(f"note: {note}")
     with _progress_bar(path.name) as update:
-        result = load_file(path, kind, layout, progress=update)
+        result = load_file(
+            path, kind, layout, progress=update, layout_option="--layout"
+        )
     score = (
         f" (header match {first.score:.0%})"
         if first.layout and first.layout.name == result.layout.name
@@ -370,6 +310,7 @@ def inspect(
     out.print("load report:")
     for line in result.report.lines():
         out.print(f"  {line}")
+    require_rows(result, path)
 
 
 @contextlib.contextmanager
@@ -400,8 +341,10 @@ def codebooks() -> None:
         )
 
 
-# The checking commands (codebook check, audit verify, export) live apart.
+# The checking commands (codebook check, audit verify, export) and the session
+# commands (sessions, purge) live apart.
 import casetui.cli_checks  # noqa: E402, F401
+import casetui.cli_sessions  # noqa: E402, F401
 
 
 def main() -> None:

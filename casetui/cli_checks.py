@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from casetui.cli import app, err, out, plain_errors
+from casetui.errors import InputError, agree, counted
 from casetui.pipeline.targets import DEFAULT_TARGETS
 
 codebook_app = typer.Typer(
@@ -52,9 +53,13 @@ def codebook_check(
         out.print("valid")
         return
 
-    from casetui.pipeline.loading import load_file
+    from casetui.pipeline.loading import load_file, require_rows
 
-    frame = load_file(casework, "casework", casework_layout).frame
+    loaded = load_file(
+        casework, "casework", casework_layout, layout_option="--casework-layout"
+    )
+    require_rows(loaded, casework)
+    frame = loaded.frame
     if "category" not in frame.columns:
         err.print(f"{casework.name}: no case type column is mapped; see `inspect`.")
         raise typer.Exit(2)
@@ -63,10 +68,12 @@ def codebook_check(
     if not uncovered:
         out.print(f"valid; it covers every case type in {casework.name}")
         return
-    total = sum(uncovered.values())
+    types, cases = len(uncovered), sum(uncovered.values())
     out.print(
-        f"valid, but {len(uncovered)} case types in {casework.name} ({total} cases) "
-        "are not covered: their cases get no tag and are not exported."
+        f"valid, but {counted(types, 'case type')} in {casework.name} "
+        f"({counted(cases, 'case')}) {agree(types, 'is', 'are')} not covered: "
+        f"{agree(cases, 'its case gets', 'their cases get')} no tag and "
+        f"{agree(cases, 'is', 'are')} not exported."
     )
     for name, count in uncovered.items():
         out.print(f"  {count:>6}  {name[:60]}")
@@ -88,9 +95,11 @@ def audit_verify(
 ) -> None:
     """Check the session's audit log: every entry chained to the one before.
     Exits 0 when whole, 1 with the first broken entry when anything was edited,
-    removed or reordered."""
+    removed or reordered (or, with --manifest, when the log no longer holds the
+    head that export recorded), 2 when the manifest cannot be read."""
     from casetui.session.store import Session
 
+    recorded = None if manifest is None else _manifest_head(manifest)
     with Session.open(session) as opened:
         broken = opened.verify_audit()
         entries = opened.audit_entries()
@@ -102,23 +111,57 @@ def audit_verify(
             "Entries from there on cannot be trusted."
         )
         raise typer.Exit(1)
-    if manifest is not None:
-        _check_head(manifest, entries)
+    if manifest is not None and recorded is not None:
+        _check_head(manifest, recorded, entries)
     head = entries[-1] if entries else {"seq": 0, "hash": "-"}
     out.print(
         f"Audit log of session {name} ({session_id}) is whole: {len(entries)} "
         f"entries, the latest {head['seq']} with hash {head['hash']}."
     )
+    if manifest is not None and recorded is not None:
+        seq, digest = recorded
+        out.print(
+            f"It matches {manifest.name}: the audit head that export recorded, "
+            f"entry {seq} with hash {digest[:16]}..., is in the log unchanged, "
+            f"with {sum(e['seq'] > seq for e in entries)} entries after it."
+        )
 
 
-def _check_head(manifest: Path, entries: list[dict]) -> None:
-    """Exit 1 when the log lacks, or differs at, the head the manifest recorded."""
+def _manifest_head(manifest: Path) -> tuple[int, str]:
+    """The (seq, hash) of the audit head an export's manifest recorded; raises
+    InputError naming the file when it is missing, unreadable or no manifest."""
     try:
-        head = json.loads(manifest.read_text("utf-8"))["audit_head"]
-        seq, digest = int(head["seq"]), str(head["hash"])
-    except (OSError, ValueError, KeyError, TypeError):
-        err.print(f"{manifest}: not an export manifest with an audit_head.")
-        raise typer.Exit(2) from None
+        text = manifest.read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            "Manifest not found",
+            f"{manifest} does not exist. Give the manifest.json in the export's "
+            "output folder.",
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            "Manifest not found",
+            f"{manifest} is a folder. Give the manifest.json inside it.",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise InputError(
+            "Manifest cannot be read", f"{manifest} cannot be read ({reason})."
+        ) from None
+    try:
+        head = json.loads(text)["audit_head"]
+        return int(head["seq"]), str(head["hash"])
+    except (ValueError, KeyError, TypeError):
+        raise InputError(
+            "Not an export manifest",
+            f"{manifest}: not an export manifest with an audit_head. Give the "
+            "manifest.json an export wrote.",
+        ) from None
+
+
+def _check_head(manifest: Path, recorded: tuple[int, str], entries: list[dict]) -> None:
+    """Exit 1 when the log lacks, or differs at, the head the manifest recorded."""
+    seq, digest = recorded
     by_seq = {e["seq"]: e["hash"] for e in entries}
     if by_seq.get(seq) != digest:
         err.print(

@@ -47,3 +47,14 @@ def where(path: Path | str, row: int | None = None, column: str | None = None) -
     if column is not None:
         parts.append(f'column "{column}"')
     return ", ".join(parts)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """Return '1 case type' or '3 case types' (`plural` for nouns that do not
+    just take an s)."""
+    return f"{count:,} {agree(count, noun, plural or noun + 's')}"
+
+
+def agree(count: int, one: str, many: str) -> str:
+    """Return the word that agrees with `count`: agree(1, "is", "are") is "is"."""
+    return one if count == 1 else many

@@ -168,9 +168,7 @@ class ExportStep:
         check_export_gate) and InputError for a bad target or folder."""
         self.check_export_gate()
         request = self.request(out_dir, targets)
-        for folder in reversed([out_dir, *out_dir.parents]):
-            if not folder.exists():
-                folder.mkdir(mode=0o700)  # each new level owner-only, not just the last
+        exporting.make_out_folder(out_dir)
         self._remove_stale_exports(out_dir, targets)
         written = exporting.write_exports(request)
 

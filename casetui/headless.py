@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -11,16 +12,24 @@ from pathlib import Path
 from rich.console import Console
 
 from casetui.checklist import read_attestations_file
-from casetui.errors import CasetuiError, InputError
+from casetui.errors import CasetuiError, InputError, agree, counted
 from casetui.export_step import VAN_CONTACT_WARNING
-from casetui.pipeline.export import MANIFEST, TARGETS, write_private
+from casetui.pipeline.export import (
+    MANIFEST,
+    TARGETS,
+    check_out_folder,
+    make_out_folder,
+    write_private,
+)
 from casetui.pipeline.layouts import check_unique_cases
-from casetui.pipeline.loading import load_file
+from casetui.pipeline.loading import load_file, require_rows
 from casetui.pipeline.match import MatchResult, match, pair_table
 from casetui.pipeline.targets import check_ngpvan_columns
 from casetui.session.store import Session
 from casetui.sync import start_from
 from casetui.workflow import Conversion
+
+PAIRS_SUFFIXES = (".csv", ".parquet")
 
 
 def run_headless(
@@ -50,6 +59,7 @@ def run_headless(
             "Unknown export target",
             f"{', '.join(unknown)}: choose from {', '.join(TARGETS)}.",
         )
+    check_out_folder(out_dir)
     operator, items = read_attestations_file(attestations)
     if codebook is not None:
         items["codebook"] = {**items["codebook"], "path": str(codebook)}
@@ -91,29 +101,47 @@ def run_headless(
     )
     conversion.complete_match()
 
-    written = conversion.export(out_dir, targets)
+    try:
+        written = conversion.export(out_dir, targets)
+    except CasetuiError as exc:
+        # Matched already: the work is kept rather than thrown away.
+        name = shlex.quote(session.name)
+        raise type(exc)(
+            exc.title,
+            f"{exc.message} Session {session.name} is kept with its matches: "
+            f"export it with `casetui export {name} --out FOLDER`, or remove "
+            f"it with `casetui purge {name}`.",
+        ) from exc
     for path in written:
         console.print(f"wrote {path}")
     manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     stale = manifest["stale_addresses"]
     if stale["cases"]:
         console.print(
-            f"{stale['cases']} exported cases are older than "
-            f"{stale['older_than_days']} days: their addresses are likely stale "
+            f"{counted(stale['cases'], 'exported case')} "
+            f"{agree(stale['cases'], 'is', 'are')} older than "
+            f"{stale['older_than_days']} days: "
+            f"{agree(stale['cases'], 'its address is', 'their addresses are')} "
+            "likely stale "
             "(stale_address in linked-cases.csv and report-card.csv)"
         )
     uncovered = manifest["uncovered_categories"]
     if uncovered:
+        types, cases = len(uncovered), sum(uncovered.values())
         console.print(
-            f"{len(uncovered)} case types are not in the codebook; their "
-            f"{sum(uncovered.values())} cases got no tag and were not exported: "
+            f"{counted(types, 'case type')} {agree(types, 'is', 'are')} not in "
+            f"the codebook; {agree(types, 'its', 'their')} "
+            f"{counted(cases, 'case')} got no tag and "
+            f"{agree(cases, 'was', 'were')} not exported: "
             + ", ".join(list(uncovered)[:8])
         )
     if "ngpvan" in targets:
         console.print(f"Note: {VAN_CONTACT_WARNING}")
     if summary.review:
         console.print(
-            f"{summary.review} uncertain matches are pending: review them with "
+            f"{counted(summary.review, 'uncertain match', 'uncertain matches')} "
+            f"{agree(summary.review, 'is', 'are')} pending: review "
+            f"{agree(summary.review, 'it', 'them')} with "
             f"`casetui tui --session {session.name}`, then export again."
         )
     console.print(f"done in {time.perf_counter() - started:.1f} s")
@@ -137,7 +165,9 @@ def _prepare(
     console.print(f"session {session.name} ({session.id}): checklist attested")
 
     for role, path, layout in zip(("casework", "voter"), files, layouts, strict=True):
-        loaded = conversion.load(role, path, layout_name=layout)
+        loaded = conversion.load(
+            role, path, layout_name=layout, layout_option=f"--{role}-layout"
+        )
         console.print(f"{role}: {loaded.rows:,} rows, layout {loaded.layout}")
         if loaded.report is not None:
             for line in loaded.report.lines()[1:]:
@@ -168,14 +198,17 @@ def match_files(
     (CSV, or Parquet when the name ends in .parquet); return the result.
 
     The file holds ids, scores, bands and reasons only, never a name or an
-    address. Raises InputError or LayoutError for files that cannot be read."""
+    address. Raises InputError or LayoutError for files that cannot be read,
+    and InputError, before any is read, for an `out` that cannot be written."""
+    _check_pairs_file(out)
     started = time.perf_counter()
     frames = {}
     for kind, path, forced in (
         ("casework", casework, casework_layout),
         ("voter", voters, voter_layout),
     ):
-        loaded = load_file(path, kind, forced)
+        loaded = load_file(path, kind, forced, layout_option=f"--{kind}-layout")
+        require_rows(loaded, path)
         frames[kind] = loaded.frame
         report = loaded.report
         console.print(
@@ -190,13 +223,20 @@ def match_files(
     # normal forms exist.
     result = match(frames.pop("casework"), frames.pop("voter"))
     pairs = pair_table(result)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_out_folder(out.parent)
     if out.suffix.lower() == ".parquet":
         buffer = io.BytesIO()
         pairs.write_parquet(buffer)
-        write_private(out, buffer.getvalue())
+        data = buffer.getvalue()
     else:
-        write_private(out, pairs.write_csv().encode())
+        data = pairs.write_csv().encode()
+    try:
+        write_private(out, data)
+    except OSError as exc:
+        raise InputError(
+            "Cannot write the pairs file",
+            f"{out} could not be written ({exc.strerror}); choose another --out.",
+        ) from exc
     stats = result.stats
     console.print(
         f"match: {stats['band_accept']:,} accepted, {stats['band_review']:,} for "
@@ -206,3 +246,20 @@ def match_files(
     if result.weights is not None:
         console.print(f"weights: {result.weights.note}")
     return result
+
+
+def _check_pairs_file(out: Path) -> None:
+    """Raise InputError unless `out` names a .csv or .parquet file that can be
+    written: the suffix says the format, so any other would be a guess."""
+    if out.suffix.lower() not in PAIRS_SUFFIXES:
+        raise InputError(
+            "Pairs file type",
+            f"{out.name}: name the pairs file .csv or .parquet; the name says "
+            "which format is written.",
+        )
+    if out.is_dir():
+        raise InputError(
+            "Cannot write the pairs file",
+            f"{out} is a folder; name a file in it, e.g. pairs.csv.",
+        )
+    check_out_folder(out.parent)

@@ -12,18 +12,18 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from casetui.checklist import CHECKLIST, ITEMS, missing_fields
+from casetui.checklist import CHECKLIST, ITEMS, missing_fields, review_date_problem
 from casetui.errors import GateError, InputError
 from casetui.export_step import ExportStep
 from casetui.pipeline.codebook import Codebook, load_codebook
 from casetui.pipeline.layouts import Layout, check_unique_cases, mapped_headers
-from casetui.pipeline.loading import load_file, peek
+from casetui.pipeline.loading import load_file, peek, require_rows
 from casetui.pipeline.match import MatchResult, Thresholds, match
 from casetui.pipeline.report import LoadReport
 from casetui.pipeline.scrub import DROPPED, ScrubReport, preview_safe, scrub
@@ -126,7 +126,9 @@ class Conversion(ExportStep):
                 "Attestation incomplete", f"{item.title}: fill in " + ", ".join(blank)
             )
         if key == "counsel_review":
-            _check_review_date(details["review_date"])
+            problem = review_date_problem(details["review_date"])
+            if problem:
+                raise GateError("Attestation incomplete", f"Review date: {problem}")
         if key == "suppression_list":
             self._opt_out_source(details["source"])  # refused now, not later
         if key == "codebook":
@@ -193,22 +195,22 @@ class Conversion(ExportStep):
         layout: Layout | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        layout_option: str | None = None,
     ) -> LoadedFile:
         """Read the whole file, map it to canonical fields, scrub casework, and
         store the result and its load report in the session. Raises InputError
-        or LayoutError (LoadCancelled when `cancelled()` turns true)."""
+        or LayoutError (LoadCancelled when `cancelled()` turns true);
+        `layout_option` is the CLI option to name in the advice, if any."""
         self.require("files")
-        result = load_file(path, ROLES[role], layout_name, layout, progress, cancelled)
+        result = load_file(
+            path, ROLES[role], layout_name, layout, progress, cancelled, layout_option
+        )
+        require_rows(result, path)
         frame, table, layout = result.frame, result.table, result.layout
-        if frame.height == 0:
-            raise InputError(
-                "No rows",
-                f"{path.name} has a header but no rows. Export the file again.",
-            )
 
         report = None
         if role == "casework":
-            frame, report = scrub(frame)
+            frame, report = scrub(frame, present=result.mapped)
             check_unique_cases(frame, path)
             frame = self._since_filter(frame, path)
         name = "cases" if role == "casework" else "voters"
@@ -481,23 +483,3 @@ class Conversion(ExportStep):
         self.require("match")
         self.frame("assignment")
         self.session.complete_step("match")
-
-
-def _check_review_date(text: str) -> None:
-    """Raise GateError unless `text` is a real date, not in the future."""
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            when = datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-        if when > date.today():
-            raise GateError(
-                "Attestation incomplete",
-                "Review date: counsel's review cannot be in the future.",
-            )
-        return
-    raise GateError(
-        "Attestation incomplete",
-        "Review date: write the date counsel reviewed this as YYYY-MM-DD "
-        "(or MM/DD/YYYY).",
-    )

@@ -173,6 +173,42 @@ def write_private(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_out_folder(folder: Path) -> None:
+    """Raise InputError unless `folder` is a folder this user can write into,
+    or one that can be created: asked before any work, so that a long run does
+    not fail at its very end."""
+    try:
+        existing = next(p for p in [folder, *folder.parents] if p.exists())
+    except OSError as exc:
+        raise _no_folder(folder, exc.strerror or "cannot be looked at") from exc
+    if not existing.is_dir():
+        where = "is a file" if existing == folder else f"is inside {existing}, a file"
+        raise _no_folder(folder, f"it {where}, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _no_folder(folder, f"{existing} is not writable by you")
+
+
+def make_out_folder(folder: Path) -> None:
+    """Create `folder` and every missing level above it owner-only (0700);
+    raises InputError when it cannot be made (see check_out_folder)."""
+    check_out_folder(folder)
+    for level in reversed([folder, *folder.parents]):
+        if level.exists():
+            continue
+        try:
+            level.mkdir(mode=0o700)  # each new level owner-only, not just the last
+        except OSError as exc:
+            raise _no_folder(folder, exc.strerror or type(exc).__name__) from exc
+
+
+def _no_folder(folder: Path, why: str) -> InputError:
+    return InputError(
+        "Cannot write there",
+        f"{folder} cannot be used as the output folder: {why}. Choose another "
+        "folder (a missing one is created, owner-only).",
+    )
+
+
 def target_files(out_dir: Path, target: str) -> list[Path]:
     """The files of `target` in `out_dir`: its file, or its numbered parts."""
     name = Path(FILE_NAMES[target])

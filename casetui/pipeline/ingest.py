@@ -563,19 +563,11 @@ def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad workbook
-        raise InputError(
-            "Workbook cannot be read",
-            f"{where(path)} is not a readable .xlsx workbook ({type(exc).__name__})."
-            " Open it in a spreadsheet program, save it as .xlsx or .csv, and retry.",
-        ) from exc
+        raise _bad_workbook(path, exc) from exc
     try:
         names, columns, skipped = _sheet_columns(book, max_rows, notes)
     except Exception as exc:  # a cut-short workbook fails part way, many ways
-        raise InputError(
-            "Workbook cannot be read",
-            f"{where(path)} is damaged or cut short ({type(exc).__name__}). Open "
-            "it in a spreadsheet program, save it as .xlsx or .csv, and retry.",
-        ) from exc
+        raise _bad_workbook(path, exc) from exc
     finally:
         book.close()
     frame = pl.DataFrame(
@@ -583,6 +575,17 @@ def _read_xlsx(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[str
         schema={name: pl.Utf8 for name in names},
     )
     return frame, notes, skipped + 2
+
+
+def _bad_workbook(path: Path, exc: Exception) -> InputError:
+    """The exception's kind goes to the log only: to the operator it is jargon."""
+    log.info("workbook unreadable: %s", type(exc).__name__)
+    return InputError(
+        "Workbook cannot be read",
+        f"{where(path)} is damaged or not a real .xlsx workbook (was it cut short "
+        "while copying or downloading?). Copy or export it again; if it opens in "
+        "a spreadsheet program, save it there as .xlsx or .csv and retry.",
+    )
 
 
 def _sheet_columns(
@@ -631,6 +634,15 @@ def _read_parquet(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[
     """Every column cast to text; whole floats lose their '.0'."""
     try:
         frame = pl.read_parquet(path, n_rows=max_rows)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        log.info("parquet unreadable: %s", type(exc).__name__)
+        raise InputError(
+            "Parquet file cannot be read",
+            f"{where(path)} cannot be read as Parquet: it is damaged (cut short?) "
+            "or not a Parquet file, though it starts like one. Export it again, "
+            "as Parquet or CSV.",
+        ) from exc
+    try:
         frame = frame.select(
             pl.when(pl.col(name) == pl.col(name).floor())
             .then(pl.col(name).cast(pl.Int64, strict=False).cast(pl.Utf8))
@@ -643,7 +655,7 @@ def _read_parquet(path: Path, max_rows: int | None) -> tuple[pl.DataFrame, list[
     except pl.exceptions.PolarsError as exc:
         raise InputError(
             "Parquet file cannot be read",
-            f"{where(path)}: {type(exc).__name__}. Only flat tables (no nested "
-            "columns) can be read; export it as CSV instead.",
+            f"{where(path)} has nested columns (lists or structs). Only flat "
+            "tables can be read; export it as CSV instead.",
         ) from exc
     return frame, []

@@ -292,11 +292,17 @@ def check_headerless(records: list[list[str]], layout: Layout, source: Path) -> 
 
 
 def choose_layout(
-    headers: list[str], kind: str, name: str | None, source: Path
+    headers: list[str],
+    kind: str,
+    name: str | None,
+    source: Path,
+    option: str | None = None,
 ) -> Layout:
     """Return the layout called `name`, or the one the headers fit best.
 
-    Raises InputError when no layout has that name or none fits."""
+    `option` is the command-line option that names a layout (`--layout`,
+    `--voter-layout`...), for the advice; None in the wizard. Raises InputError
+    when no layout has that name or none fits."""
     if name:
         for layout in all_layouts(kind):
             if layout.name == name:
@@ -307,36 +313,52 @@ def choose_layout(
         )
     detected, _ = detect_layout(list(headers), kind)
     if detected is None:
+        then = f", then pass {option} with its name" if option else ""
         raise InputError(
             "Layout not recognised",
             f"{source.name}: its columns match no known {kind} layout"
             f"{nearest_miss(headers, kind)}. Map the columns in the wizard's file "
-            "step and save the mapping as a layout, then pass "
-            "--casework-layout/--voter-layout with its name.",
+            f"step and save the mapping as a layout{then}.",
         )
     return detected
 
 
 def nearest_miss(headers: list[str], kind: str) -> str:
     """Say which required fields keep the closest layout from fitting, if one
-    fits apart from them: a dropped column is the usual cause."""
+    fits apart from them: a dropped column is the usual cause. Closest by the
+    detection score without its required fields; close enough when it has half
+    its own fields or reads half the file's columns (a layout of many spellings,
+    like generic_casework, has few of its fields in any one file)."""
     keys = _header_keys(headers)
-    best, best_share, best_missing = None, 0.0, []
+    best, best_score, best_missing = None, 0.0, []
     for layout in all_layouts(kind):
         found = _present(layout.fields, keys)
-        share = len(found) / len(layout.fields)
-        if share > best_share:
-            best, best_share, best_missing = (
-                layout,
-                share,
-                _missing_required(kind, found),
-            )
-    if best is None or not best_missing or best_share < 0.5:
+        coverage = len(found) / len(layout.fields)
+        explained = len(layout.headers() & set(keys)) / max(len(keys), 1)
+        score = 0.7 * coverage + 0.3 * explained
+        if score > best_score and max(coverage, explained) >= 0.5:
+            best, best_score = layout, score
+            best_missing = _missing_required(kind, found)
+    if best is None or not best_missing:
         return ""
     return (
         f"; it is closest to {best.name} ({best.title}) but has no column for "
-        + ", ".join(best_missing)
+        + describe_missing(best, best_missing)
     )
+
+
+def describe_missing(layout: Layout, missing: list[str]) -> str:
+    """Return 'category (the generic_casework layout expects "Case Type")': the
+    required fields missing, with the header the layout reads each from."""
+    wanted = []
+    for group in missing:
+        spellings = [
+            h for part in group.split(" or ") for h in layout.fields.get(part, ())
+        ]
+        if spellings:
+            wanted.append(f'"{spellings[0]}"')
+    expects = f" (the {layout.name} layout expects {' and '.join(wanted)})"
+    return ", ".join(missing) + (expects if wanted else "")
 
 
 def check_unique_cases(cases: pl.DataFrame, source: Path) -> None:

@@ -91,9 +91,12 @@ def load_file(
     layout: Layout | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    layout_option: str | None = None,
 ) -> LoadResult:
     """Read `path` whole through a layout (the one given, the one named, or the
     one detected) and return the canonical frame with its load report.
+    `layout_option` is the command's option that names a layout, for the advice
+    when none fits.
 
     Raises InputError or LayoutError naming the file (and row or column) when it
     cannot be read or fits no layout, and LoadCancelled when `cancelled()` turns
@@ -112,7 +115,9 @@ def load_file(
         if layout_name is None and first.layout is not None:
             layout = first.layout
         else:
-            layout = choose_layout(first.headers, kind, layout_name, path)
+            layout = choose_layout(
+                first.headers, kind, layout_name, path, layout_option
+            )
     if not layout.has_header:
         check_headerless(first.records, layout, path)
     names = None if layout.has_header else list(layout.columns)
@@ -157,6 +162,24 @@ def load_file(
         report.flagged,
     )
     return LoadResult(frame, table, layout, report, mapped_headers(headers, layout))
+
+
+def require_rows(result: LoadResult, path: Path) -> None:
+    """Raise InputError when the file gave no row to work with: a header only,
+    or every row held out for want of an id. Every command refuses such a file
+    alike; an empty match or export would look like a result."""
+    if result.frame.height:
+        return
+    if result.report.rows_read == 0:
+        raise InputError(
+            "No rows", f"{path.name} has a header but no rows. Export the file again."
+        )
+    raise InputError(
+        "No rows",
+        f"{path.name}: none of its {result.report.rows_read:,} rows has a "
+        f"{HELD_WITHOUT[result.layout.kind]}, so none can be used. Check the "
+        "column mapped to it (`casetui inspect`).",
+    )
 
 
 def _cut(frame: pl.DataFrame) -> list[pl.DataFrame]:

@@ -23,6 +23,7 @@ from casetui.pipeline.layouts import (
     _header_keys,
     _missing_required,
     _present,
+    describe_missing,
 )
 from casetui.pipeline.values import ROW, Finding
 
@@ -158,14 +159,10 @@ def map_table(
     found = _present(lookup, keys)
     missing = _missing_required(layout.kind, found)
     if missing:
-        wanted = [
-            h for f in missing for part in f.split(" or ") for h in lookup.get(part, ())
-        ]
         raise LayoutError(
             "Required column missing",
-            f"{where(source)} has no column for {', '.join(missing)}"
-            + (f' (the {layout.name} layout expects "{wanted[0]}")' if wanted else "")
-            + ". Choose another layout or map the columns by hand.",
+            f"{where(source)} has no column for {describe_missing(layout, missing)}"
+            ". Choose another layout or map the columns by hand.",
         )
 
     if rows is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -73,6 +74,8 @@ class ScrubReport:
 
     dropped_columns: list[tuple[str, str]] = field(default_factory=list)
     redactions: dict[str, dict[str, int]] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    """Canonical field -> the file's headers it was read from, where known."""
 
     @property
     def total_redactions(self) -> int:
@@ -81,7 +84,10 @@ class ScrubReport:
     def lines(self) -> list[str]:
         """Return a human summary, one line per dropped column or redacted column;
         counts and column names only, never a value."""
-        lines = [f"dropped column {name}: {why}" for name, why in self.dropped_columns]
+        lines = [
+            f"dropped column {name}{self._from(name)}: {why}"
+            for name, why in self.dropped_columns
+        ]
         for column, counts in self.redactions.items():
             parts = ", ".join(
                 f"{n} {name.replace('_', ' ')}" for name, n in counts.items()
@@ -91,27 +97,41 @@ class ScrubReport:
             lines.append("no identifiers found in the free text kept")
         return lines
 
+    def _from(self, name: str) -> str:
+        headers = self.headers.get(name)
+        return f" (from {', '.join(headers)})" if headers else ""
+
 
 def scrub(
-    cases: pl.DataFrame, *, keep_birth_year: bool = True
+    cases: pl.DataFrame,
+    *,
+    keep_birth_year: bool = True,
+    present: Mapping[str, list[str]] | None = None,
 ) -> tuple[pl.DataFrame, ScrubReport]:
     """Return the cases without notes, full dates of birth and non-canonical
     columns, with SSNs, dates of birth, A-numbers, Medicare ids and card numbers
     in the kept free text replaced by "[redacted]", and a report of what was done.
 
-    With keep_birth_year False the birth year is emptied too. Raises nothing: a
-    column it expects but does not find is simply not there to scrub.
+    `present` maps the canonical fields the file filled to its headers: the
+    mapped frame has every field, and the report lists only the columns the
+    file had. With keep_birth_year False the birth year is emptied too. Raises
+    nothing: a column it expects but does not find is simply not there to scrub.
     """
-    report = ScrubReport()
+    report = ScrubReport(headers={k: list(v) for k, v in (present or {}).items()})
 
     if "birth_year" in cases.columns and "dob" in cases.columns and keep_birth_year:
         year = pl.col("dob").cast(pl.Utf8).str.extract(r"((?:18|19|20)\d\d)", 1)
         cases = cases.with_columns(pl.coalesce(pl.col("birth_year"), year))
     if not keep_birth_year and "birth_year" in cases.columns:
+        if cases["birth_year"].is_not_null().any():
+            report.dropped_columns.append(
+                ("birth_year", "emptied: birth year not kept")
+            )
         cases = cases.with_columns(pl.lit(None, pl.Utf8).alias("birth_year"))
-        report.dropped_columns.append(("birth_year", "emptied: birth year not kept"))
 
     for name in cases.columns:
+        if present is not None and name not in present:
+            continue  # a field the file did not have: nothing was dropped
         if name in DROPPED:
             report.dropped_columns.append((name, DROPPED[name]))
         elif name not in CASEWORK_FIELDS:

@@ -50,7 +50,9 @@ def test_codebook_check_lists_uncovered_case_types(tmp_path: Path) -> None:
         app, ["codebook", "check", str(CODEBOOK), "--casework", str(cases)]
     )
     assert result.exit_code == 1
-    assert "1 case types" in result.output
+    text = " ".join(result.output.split())
+    assert "1 case type in cases.csv (1 case) is not covered: its case gets" in text
+    assert "case types" not in text
     assert re.search(r"1\s+Parking Tickets", result.output)
 
 
@@ -162,3 +164,31 @@ def test_the_audit_log_holds_no_sample_person_s_details(sample_run: Path) -> Non
         digits = re.sub(r"\D", "", person["phone"])[-10:]
         if digits:
             assert digits not in text, "phone"
+
+
+def test_audit_verify_says_the_manifest_s_head_was_checked(sample_run: Path) -> None:
+    manifest = sample_run / "manifest.json"
+    head = json.loads(manifest.read_text())["audit_head"]
+
+    result = runner.invoke(
+        app, ["audit", "verify", "headless", "--manifest", str(manifest)]
+    )
+
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "It matches manifest.json: the audit head that export recorded" in text
+    assert f"entry {head['seq']} with hash {head['hash'][:16]}" in text
+
+
+def test_audit_verify_names_a_manifest_that_is_not_there(
+    sample_run: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nonexist.json"
+
+    result = runner.invoke(
+        app, ["audit", "verify", "headless", "--manifest", str(missing)]
+    )
+
+    assert result.exit_code == 2
+    assert "nonexist.json does not exist" in " ".join(result.output.split())
+    assert "audit_head" not in result.output

@@ -143,3 +143,13 @@ def test_a_preview_shows_no_notes_and_no_identifiers(tmp_path) -> None:
     assert "kidney" not in shown and "123-45-6789" not in shown
     assert preview["case_details"][0] == "[not shown]"
     assert "Ann" in shown and "Housing" in shown
+
+
+def test_the_report_lists_only_the_columns_the_file_had() -> None:
+    frame = cases(["a"], notes=["private"], dob=[None], birth_year=[None])
+
+    out, report = scrub(frame, present={"case_id": ["Case"], "notes": ["Details"]})
+
+    assert "notes" not in out.columns and "dob" not in out.columns
+    assert [name for name, _why in report.dropped_columns] == ["notes"]
+    assert report.lines()[0].startswith("dropped column notes (from Details): ")
