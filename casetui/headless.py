@@ -142,7 +142,7 @@ def run_headless(
             f"{counted(summary.review, 'uncertain match', 'uncertain matches')} "
             f"{agree(summary.review, 'is', 'are')} pending: review "
             f"{agree(summary.review, 'it', 'them')} with "
-            f"`casetui tui --session {session.name}`, then export again."
+            f"`casetui tui --session {shlex.quote(session.name)}`, then export again."
         )
     console.print(f"done in {time.perf_counter() - started:.1f} s")
     return conversion
