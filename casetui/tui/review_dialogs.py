@@ -199,7 +199,8 @@ class BulkAcceptDialog(ModalScreen[float | None]):
             box.border_title = "Accept in bulk"
             yield Static(
                 f"Accept the matcher's voter for every case in {self._shown} not "
-                "yet accepted or rejected, scoring at least:",
+                "yet accepted or rejected, scoring at least (enter accepts, escape "
+                "goes back):",
                 classes="question",
                 markup=False,
             )
@@ -222,18 +223,18 @@ class BulkAcceptDialog(ModalScreen[float | None]):
         score = self._score(text)
         label = self.query_one("#bulk-count", Static)
         go = self.query_one("#bulk-go", Button)
+        accepted, left_out = self._count(score) if score is not None else (0, 0)
         if score is None:
             label.update("Type a score between 0 and 1.")
-            go.disabled = True
-            return
-        accepted, left_out = self._count(score)
-        note = (
-            f" {left_out} more are left out: no voter, or their voter is taken."
-            if left_out
-            else ""
-        )
-        label.update(f"This accepts {accepted} case(s), as one decision.{note}")
-        go.label = f"Accept {accepted} case(s)"
+        else:
+            note = (
+                f" {left_out} more are left out: no voter, or their voter is taken."
+                if left_out
+                else ""
+            )
+            label.update(f"This accepts {accepted} case(s), as one decision.{note}")
+        # The button must never promise an accept that pressing it would not do.
+        go.label = f"Accept {accepted} case(s)" if accepted else "Nothing to accept"
         go.disabled = accepted == 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -241,7 +242,10 @@ class BulkAcceptDialog(ModalScreen[float | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#bulk-go", Button).focus()
+        if self.query_one("#bulk-go", Button).disabled:
+            self.app.bell()
+        else:
+            self.dismiss(self._score(event.value))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

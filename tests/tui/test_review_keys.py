@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Button, Input, OptionList
 
 from casetui.session.store import Session
 from casetui.tui.review import ReviewScreen
@@ -102,9 +102,8 @@ async def test_bulk_accept_counts_asks_and_one_undo_takes_it_all_back(matched):
         dialog.query_one(Input).value = "0.55"
         await pilot.pause()
         assert "accepts 2 case(s)" in str(dialog.query_one("#bulk-count").render())
-        await pilot.press("enter")  # from the score to the button
         assert "C-1" not in stored(matched)
-        await pilot.press("enter")
+        await pilot.press("enter")  # in the score field: confirms
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert stored(matched)["C-1"] == ("V-1", "accepted")
@@ -119,6 +118,29 @@ async def test_bulk_accept_counts_asks_and_one_undo_takes_it_all_back(matched):
         await pilot.press("u")
         assert "C-1" not in stored(matched) and "C-2" not in stored(matched)
         assert "Decided 0 of 4" in line(app, "progress")
+
+
+async def test_bulk_accept_with_no_valid_score_offers_nothing_to_accept(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, BulkAcceptDialog)
+        dialog.query_one(Input).value = "0.55"
+        await pilot.pause()
+        button = dialog.query_one("#bulk-go", Button)
+        assert str(button.label) == "Accept 2 case(s)" and not button.disabled
+
+        dialog.query_one(Input).value = ""
+        await pilot.press("a", "b", "c")
+        assert "between 0 and 1" in str(dialog.query_one("#bulk-count").render())
+        assert str(button.label) == "Nothing to accept" and button.disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+    assert "C-1" not in stored(matched)
 
 
 async def test_undo_after_a_restart_takes_back_the_last_decision(matched):
