@@ -310,9 +310,15 @@ class ReviewScreen(Screen[None]):
             self._show(self.shown[max(0, min(index, len(self.shown) - 1))])
 
     def action_next(self) -> None:
+        if self.ready and self.shown and self._position() == len(self.shown) - 1:
+            self.notify("Last case; g goes to the first.", timeout=2)
+            return
         self._go(self._position() + 1)
 
     def action_previous(self) -> None:
+        if self.ready and self.shown and self._position() == 0:
+            self.notify("First case; G goes to the last.", timeout=2)
+            return
         self._go(max(self._position() - 1, 0))
 
     def action_first(self) -> None:

@@ -21,6 +21,7 @@ from tests.tui.review_fixtures import (
     VOTERS,
     at_review,
     stored,
+    toasts,
 )
 
 
@@ -49,6 +50,18 @@ async def test_arrows_home_end_and_their_second_keys_move(matched):
             await pilot.press(key)
             seen.append(app.screen.case_id)
     assert seen == ["C-2", "C-1", "C-4", "C-1", "C-4", "C-1"]
+
+
+async def test_moving_past_either_end_says_where_the_other_end_is(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "n")
+        assert app.screen.case_id == "C-4"
+        assert "Last case; g goes to the first." in await toasts(pilot)
+        await pilot.press("g", "p")
+        assert app.screen.case_id == "C-1"
+        assert "First case; G goes to the last." in await toasts(pilot)
 
 
 async def pick(pilot, option_id: str) -> None:
