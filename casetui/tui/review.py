@@ -17,6 +17,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar, Static
@@ -26,6 +27,7 @@ from casetui.errors import CasetuiError, GateError
 from casetui.review_queue import SCORE_BANDS, QueueFilter, ReviewQueue
 from casetui.review_warnings import pair_warnings
 from casetui.tui import review_lines as lines
+from casetui.tui.inert import inert
 from casetui.tui.pairview import CandidateList, PairTable
 from casetui.tui.review_dialogs import (
     BulkAcceptDialog,
@@ -161,6 +163,21 @@ class ReviewScreen(Screen[None]):
             "nothing is lost. ctrl+q quits."
         )
         self.refresh_bindings()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notify with the text shown as written: the review's notes quote reason
+        badges ("[moved]") and case ids that Textual would read as markup."""
+        super().notify(
+            message, title=title, severity=severity, timeout=timeout, markup=markup
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.has_class("-too-small") and action not in ("quit", "help"):
@@ -366,7 +383,8 @@ class ReviewScreen(Screen[None]):
             return
         if case_id not in self._matched_ids:
             self.notify(
-                f"No matched case has id {case_id}. Suppressed cases are not matched.",
+                f"No matched case has id {inert(case_id)}. Suppressed cases are not "
+                "matched.",
                 severity="warning",
             )
             return

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from casetui.review_queue import REASON_TEXT
+from casetui.tui.inert import inert
 
 DIALOG_CSS = """
 ReviewDialog {
@@ -65,7 +67,8 @@ class ReviewDialog(ModalScreen[str | None]):
             box.border_title = self._title
             yield Static(self._question, classes="question", markup=False)
             for number, (key, label) in enumerate(self._answers, start=1):
-                yield Button(f"{number}  {label}", id=f"answer-{key}")
+                # Content, not markup: labels quote case ids from the files.
+                yield Button(Content(f"{number}  {label}"), id=f"answer-{key}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -82,7 +85,8 @@ class ReviewDialog(ModalScreen[str | None]):
 def claim_dialog(voter_id: str, case_id: str, others: list[str]) -> ReviewDialog:
     """Ask which case keeps a voter already accepted for `others`. Answers:
     'this', 'other', 'both'; None cancels the accept."""
-    listed = ", ".join(others)
+    listed = ", ".join(inert(other) for other in others)
+    case_id, voter_id = inert(case_id), inert(voter_id)
     return ReviewDialog(
         "Voter already matched",
         f"Voter {voter_id} is already accepted for case {listed}. "

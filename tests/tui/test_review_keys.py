@@ -91,6 +91,20 @@ async def test_a_filter_by_reason_walks_only_those_cases_until_cleared(matched):
         assert app.screen.case_id == "C-4"
 
 
+async def test_filter_notes_show_the_reason_badges_as_written(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pick(pilot, "reason:nickname")
+        assert "Filter 1 case(s): [nickname]." in await toasts(pilot)
+        await pick(pilot, "state:undecided")
+        assert "Filter 1 case(s): [nickname] · undecided." in await toasts(pilot)
+        await pick(pilot, "band:0.40 to 0.60")
+        assert "No review case is [nickname] · score 0.40 to 0.60 · undecided." in (
+            await toasts(pilot)
+        )
+
+
 async def test_a_score_band_and_a_state_filter_combine(matched):
     app = make_app(matched)
     async with app.run_test(size=(100, 30)) as pilot:
