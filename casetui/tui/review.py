@@ -488,17 +488,23 @@ class ReviewScreen(Screen[None]):
         if answer in (None, "other"):
             self.notify("Not accepted. Compare another candidate (1-5) or reject (r).")
             return
-        if answer == "this":
-            for other in others:
-                if not self._decide(other, None, "skipped"):
-                    return
-            self.notify(
-                f"Case {', '.join(others)} no longer has a voter; find it with / "
-                "to decide it again.",
-                title="Sent back to review",
-            )
-        if self._decide(case_id, voter_id, "accepted"):
-            self._after_decision()
+        if answer == "both":
+            if self._decide(case_id, voter_id, "accepted"):
+                self._after_decision()
+            return
+        try:
+            self.conversion.keep_voter(case_id, voter_id, others)
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self._refresh([*others, case_id])
+        listed = ", ".join(inert(other) for other in others)
+        self.notify(
+            f"Case {listed} is undecided again; find it with / to decide it. "
+            "u undoes both.",
+            title="Sent back to review",
+        )
+        self._after_decision()
 
     def action_reject(self) -> None:
         if self.case_id is not None and self._decide(self.case_id, None, "rejected"):
@@ -533,9 +539,7 @@ class ReviewScreen(Screen[None]):
         except CasetuiError as err:
             show_error(self, err)
             return
-        for case_id, _voter, _decision in rows:
-            self.queue.record(case_id, self.conversion.session.decision(case_id))
-            self._views.pop(case_id, None)
+        self._refresh([case_id for case_id, _voter, _decision in rows])
         self.notify(
             f"Accepted {made} case(s) as one decision; u undoes them all.",
             title="Bulk accept",
@@ -555,16 +559,18 @@ class ReviewScreen(Screen[None]):
         if changed is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
             return
-        batch = session.batch_cases(changed.seq)
-        for case_id in batch:
-            self.queue.record(case_id, session.decision(case_id))
-            self._views.pop(case_id, None)
-            self._compared.pop(case_id, None)
-        verb = "Redid" if redo else "Undid"
-        what = f"{len(batch)} bulk accepts" if len(batch) > 1 else changed.decision
-        self.notify(f"{verb} '{what}' on case {changed.case_id}.", timeout=2)
+        batch = session.batch(changed.seq)
+        self._refresh([made.case_id for made in batch])
+        self.notify(lines.history_note(batch, redo), timeout=3)
         if changed.case_id in self._matched_ids:
             self._show(changed.case_id)
+
+    def _refresh(self, case_ids: list[str]) -> None:
+        """Read these cases' latest decisions again after a change of several."""
+        for case_id in case_ids:
+            self.queue.record(case_id, self.conversion.session.decision(case_id))
+            self._views.pop(case_id, None)
+            self._compared.pop(case_id, None)
 
     def action_undo(self) -> None:
         self._walk_history(redo=False)

@@ -13,7 +13,7 @@ from collections import deque
 from textual.content import Content
 
 from casetui.review_queue import QueueFilter
-from casetui.session.decisions import Decision
+from casetui.session.decisions import UNDECIDED, Decision
 from casetui.tui.inert import inert
 from casetui.tui.pairview import badges
 
@@ -64,6 +64,22 @@ def progress_line(decided: int, total: int, pace: Pace) -> str:
     else:
         timing = "pace shows after two decisions"
     return f"Decided {decided} of {total} · {left} to go · {timing}"
+
+
+def history_note(batch: list[Decision], redo: bool) -> str:
+    """What an undo or redo of `batch` changed: one case's decision, a bulk
+    accept, or a voter kept by one case and taken from others."""
+    verb = "Redid" if redo else "Undid"
+    last = batch[-1]
+    case_id, voter_id = inert(last.case_id), inert(last.voter_id)
+    sent_back = [inert(made.case_id) for made in batch if made.decision == UNDECIDED]
+    if sent_back:
+        listed = ", ".join(sent_back)
+        after = "is undecided again" if redo else f"has voter {voter_id} again"
+        return f"{verb} case {case_id} keeping voter {voter_id}: case {listed} {after}."
+    if len(batch) > 1:
+        return f"{verb} {len(batch)} bulk accepts."
+    return f"{verb} '{last.decision}' on case {case_id}."
 
 
 def case_line(
