@@ -46,6 +46,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the pair cannot be read whole: the screen says so instead."""
 ROOMY_HEIGHT = 30  # from this height up the match summary line shows too
 VIEW_CACHE = 256  # pair views kept, for moving back and forth without re-reading
+COMPARE = "Compare candidate 1-5 instead"
 NEEDS_A_PAIR = {"accept", "reject", "skip", "compare", "bulk_accept"}
 
 
@@ -90,28 +91,41 @@ class ReviewScreen(Screen[None]):
     }
     """
 
+    # The tooltips are what the help (F1) says each key does.
     BINDINGS = [
-        Binding("a", "accept", "Accept"),
-        Binding("r", "reject", "Reject"),
-        Binding("s", "skip", "Skip"),
-        Binding("u", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo", key_display="U"),
-        Binding("1", "compare(0)", "Pick", key_display="1-5"),
-        Binding("2", "compare(1)", "Compare candidate 2", show=False),
-        Binding("3", "compare(2)", "Compare candidate 3", show=False),
-        Binding("4", "compare(3)", "Compare candidate 4", show=False),
-        Binding("5", "compare(4)", "Compare candidate 5", show=False),
-        Binding("space", "next_undecided", "Undecided", key_display="space"),
-        Binding("n,down", "next", "Next"),
-        Binding("p,up", "previous", "Prev"),
+        Binding("a", "accept", "Accept", tooltip="Accept the compared voter"),
+        Binding("r", "reject", "Reject", tooltip="Reject: no voter matches"),
+        Binding("s", "skip", "Skip", tooltip="Skip: leave it undecided for now"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
+        Binding("U,ctrl+y", "redo", "Redo", tooltip="Redo what was undone"),
+        Binding("1", "compare(0)", "Pick", key_display="1-5", tooltip=COMPARE),
+        Binding("2", "compare(1)", "Compare candidate 2", show=False, tooltip=COMPARE),
+        Binding("3", "compare(2)", "Compare candidate 3", show=False, tooltip=COMPARE),
+        Binding("4", "compare(3)", "Compare candidate 4", show=False, tooltip=COMPARE),
+        Binding("5", "compare(4)", "Compare candidate 5", show=False, tooltip=COMPARE),
+        Binding(
+            "space",
+            "next_undecided",
+            "Undecided",
+            tooltip="Next case not yet accepted or rejected",
+        ),
+        Binding("n,down", "next", "Next", tooltip="Next case"),
+        Binding("p,up", "previous", "Prev", tooltip="Previous case"),
         # Some terminals send ctrl+a / ctrl+e for Home / End.
-        Binding("g,home,ctrl+a", "first", "First"),
-        Binding("G,end,ctrl+e", "last", "Last"),
-        Binding("slash", "search", "Find"),
-        Binding("f", "filter", "Filter"),
-        Binding("F", "clear_filter", "Unfilter"),
-        Binding("A", "bulk_accept", "Bulk"),
-        Binding("e,f6,ctrl+n", "continue", "Export"),
+        Binding("g,home,ctrl+a", "first", "First", tooltip="First case"),
+        Binding("G,end,ctrl+e", "last", "Last", tooltip="Last case"),
+        Binding("slash", "search", "Find", tooltip="Find a case by id"),
+        Binding(
+            "f", "filter", "Filter", tooltip="Filter by reason, score band or decision"
+        ),
+        Binding("F", "clear_filter", "Unfilter", tooltip="Clear the filter"),
+        Binding(
+            "A",
+            "bulk_accept",
+            "Bulk",
+            tooltip="Bulk accept every case scoring at least a score",
+        ),
+        Binding("e,f6,ctrl+n", "continue", "Export", tooltip="Continue to export"),
     ]
 
     queue_filter: reactive[QueueFilter] = reactive(QueueFilter, init=False)

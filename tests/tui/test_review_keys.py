@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, OptionList
 from casetui.session.store import Session
 from casetui.tui.review import ReviewScreen
 from casetui.tui.review_dialogs import BulkAcceptDialog, FilterDialog
-from casetui.tui.widgets import KeyFooter
+from casetui.tui.widgets import HelpScreen, KeyFooter
 from casetui.workflow import Conversion
 from tests.tui.conftest import make_app, settle
 from tests.tui.review_fixtures import (
@@ -273,6 +273,29 @@ async def test_the_footer_shows_every_review_key_within_80_columns(matched):
         for description in [*wanted, "Quit", "Help", "palette"]:
             region = shown[description]
             assert region.right <= 80 and region.y < 24, description
+
+
+async def test_the_help_lists_each_review_key_once_and_says_how_to_close(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = str(app.screen.query_one("VerticalScroll Static").render())
+        rows = [row.split() for row in listed.splitlines() if row.strip()]
+        assert sum("Redo" in row for row in rows) == 1
+        assert "U, ctrl+y  Redo what was undone" in listed
+        assert "1-5  Compare candidate 1-5 instead" in listed
+        assert "g, home, ctrl+a  First case" in listed
+        assert "Compare candidate 2" not in listed
+        assert "Copy selected text" not in listed and "Focus Next" not in listed
+        assert "Esc, F1, ? or q closes this help." in str(
+            app.screen.query_one(".hint").render()
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
 
 
 async def test_too_small_a_terminal_says_so_and_the_review_comes_back(matched):
