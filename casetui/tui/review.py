@@ -150,7 +150,7 @@ class ReviewScreen(Screen[None]):
             yield ProgressBar(total=1.0, id="match-progress", show_eta=True)
         yield Static(id="too-small")
         yield Static(id="review-summary", classes="review-line")
-        yield Static(id="review-progress", classes="review-line")
+        yield lines.ProgressLine(id="review-progress", classes="review-line")
         yield Static(id="review-case", classes="review-line")
         yield Static(id="review-warnings", classes="-none")
         with VerticalScroll(id="review-body", can_focus=False):
@@ -327,8 +327,8 @@ class ReviewScreen(Screen[None]):
         return 0
 
     def _show_progress_line(self) -> None:
-        self.query_one("#review-progress", Static).update(
-            lines.progress_line(self.queue.decided, len(self.queue), self.pace)
+        self.query_one(lines.ProgressLine).show(
+            self.queue.decided, len(self.queue), self.pace
         )
 
     # -- moving ----------------------------------------------------------------------
