@@ -35,6 +35,7 @@ from casetui.pipeline.suppress import (
     suppressed_case_ids,
 )
 from casetui.review_queue import PairSource, PairView, ReviewQueue
+from casetui.session.decisions import UNDECIDED
 from casetui.session.store import STEPS, Decision, FileRecord, Session
 from casetui.sync import PREVIOUS_CASES, new_or_changed
 
@@ -462,6 +463,19 @@ class Conversion(ExportStep):
     def decide(self, case_id: str, voter_id: str | None, decision: str) -> Decision:
         """Record the operator's decision on one case (committed on return)."""
         return self.session.decide(case_id, voter_id, decision)
+
+    def keep_voter(self, case_id: str, voter_id: str, others: list[str]) -> int:
+        """Accept `voter_id` for `case_id` and set `others`, the cases it was
+        accepted for, back to undecided: one decision, so one undo restores all
+        of them as they were. Returns how many cases it changed."""
+        rows: list[tuple[str, str | None, str]] = [
+            *((other, None, UNDECIDED) for other in others),
+            (case_id, voter_id, "accepted"),
+        ]
+        operator = self.session.operator or ""
+        return self.session.decide_many(
+            rows, by=operator, voter_id=voter_id, kept_by=case_id
+        )
 
     def claimed_by(self, voter_id: str, except_case: str) -> list[str]:
         """Other cases whose accepted match is this voter."""

@@ -2,8 +2,12 @@
 latest decision per case. Functions run inside the caller's transaction.
 
 Undo walks back operator decisions one batch at a time (a bulk accept is one
-batch); automatic decisions are never undone. A new operator decision drops
-whatever could still be redone, as in any editor."""
+batch; so is a voter kept by one case and taken from another); automatic
+decisions are never undone. A new operator decision drops whatever could still
+be redone, as in any editor.
+
+An "undecided" decision sets a case back: the latest decision counts, so readers
+here treat a case whose latest is "undecided" as never decided."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from typing import Any
 
 from casetui.errors import SessionError
 
-DECISIONS = ("accepted", "rejected", "skipped")
+UNDECIDED = "undecided"
+DECISIONS = ("accepted", "rejected", "skipped", UNDECIDED)
 _COLS = "seq, case_id, voter_id, decision, by, at, undone"
 
 
@@ -93,17 +98,29 @@ def latest(c: sqlite3.Connection) -> dict[str, Decision]:
     """Return case_id -> its latest decision that is not undone (about 0.2 s for
     50,000 decisions: call it once per screen, not per keypress)."""
     rows = c.execute(f"SELECT {_COLS} FROM decisions WHERE undone = 0 ORDER BY seq")
-    return {row[1]: _decision(row) for row in rows}
+    found = {row[1]: _decision(row) for row in rows}
+    return {case_id: d for case_id, d in found.items() if d.decision != UNDECIDED}
 
 
 def latest_for(c: sqlite3.Connection, case_id: str) -> Decision | None:
-    """Return one case's latest decision that is not undone (a keypress's worth)."""
+    """Return one case's latest decision that is not undone, None when there is
+    none or it sets the case back to undecided (a keypress's worth)."""
     row = c.execute(
         f"SELECT {_COLS} FROM decisions WHERE case_id = ? AND undone = 0"
         " ORDER BY seq DESC LIMIT 1",
         (case_id,),
     ).fetchone()
-    return _decision(row) if row else None
+    return _decision(row) if row and row[3] != UNDECIDED else None
+
+
+def batch_of(c: sqlite3.Connection, seq: int) -> list[Decision]:
+    """Return the decisions of the batch holding decision `seq`, in order."""
+    rows = c.execute(
+        f"SELECT {_COLS} FROM decisions WHERE batch ="
+        " (SELECT batch FROM decisions WHERE seq = ?) ORDER BY seq",
+        (seq,),
+    )
+    return [_decision(row) for row in rows]
 
 
 def accepted_for_voter(c: sqlite3.Connection, voter_id: str) -> list[str]:

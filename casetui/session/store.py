@@ -460,16 +460,12 @@ class Session:
             )
         return len(rows)
 
-    def batch_cases(self, seq: int) -> list[str]:
-        """Return the cases decided in the same batch as decision `seq` (one case,
-        or every case of a bulk accept), to refresh after an undo or redo."""
+    def batch(self, seq: int) -> list[Decision]:
+        """Return the decisions made together with decision `seq` (one, every
+        case of a bulk accept, or a kept voter's two cases), in order, to refresh
+        after an undo or redo."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT case_id FROM decisions WHERE batch ="
-                " (SELECT batch FROM decisions WHERE seq = ?)",
-                (seq,),
-            )
-            return [case_id for (case_id,) in rows]
+            return decisions_db.batch_of(self._conn, seq)
 
     def undo(self) -> Decision | None:
         """Undo the latest operator decision (a bulk accept as a whole) and return

@@ -209,16 +209,23 @@ class PairTable(Widget):
             if key not in used and evidence_text(value)
         ]
 
+    def _voter_title(self, width: int) -> str:
+        """'Voter V-1 score 0.91', shortened to fit `width` with the score kept:
+        a narrow column ends with the score cut off otherwise."""
+        if self._candidate is None:
+            return "No candidate voter"
+        voter_id = _text(self._candidate.voter.get("voter_id"))
+        score = f"{self._candidate.score:.2f}"
+        for title in (f"Voter {voter_id} score {score}", f"{voter_id} score {score}"):
+            if len(title) <= width:
+                return title
+        return f"{score} {voter_id}"  # the id is the part cut with an ellipsis
+
     def render(self) -> Content:
         width = max(self.size.width, 40)
         value_width = max((width - LABEL_WIDTH - EVIDENCE_WIDTH - 5) // 2, 8)
         case_title = f"Case {_text(self._case.get('case_id'))}"
-        voter_title = (
-            f"Voter {_text(self._candidate.voter.get('voter_id'))} "
-            f"score {self._candidate.score:.2f}"
-            if self._candidate
-            else "No candidate voter"
-        )
+        voter_title = self._voter_title(value_width)
         lines = [
             Content.assemble(
                 "  ",

@@ -17,6 +17,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar, Static
@@ -26,6 +27,7 @@ from casetui.errors import CasetuiError, GateError
 from casetui.review_queue import SCORE_BANDS, QueueFilter, ReviewQueue
 from casetui.review_warnings import pair_warnings
 from casetui.tui import review_lines as lines
+from casetui.tui.inert import inert
 from casetui.tui.pairview import CandidateList, PairTable
 from casetui.tui.review_dialogs import (
     BulkAcceptDialog,
@@ -44,6 +46,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the pair cannot be read whole: the screen says so instead."""
 ROOMY_HEIGHT = 30  # from this height up the match summary line shows too
 VIEW_CACHE = 256  # pair views kept, for moving back and forth without re-reading
+COMPARE = "Compare candidate 1-5 instead"
 NEEDS_A_PAIR = {"accept", "reject", "skip", "compare", "bulk_accept"}
 
 
@@ -88,28 +91,41 @@ class ReviewScreen(Screen[None]):
     }
     """
 
+    # The tooltips are what the help (F1) says each key does.
     BINDINGS = [
-        Binding("a", "accept", "Accept"),
-        Binding("r", "reject", "Reject"),
-        Binding("s", "skip", "Skip"),
-        Binding("u", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo", key_display="U"),
-        Binding("1", "compare(0)", "Pick", key_display="1-5"),
-        Binding("2", "compare(1)", "Compare candidate 2", show=False),
-        Binding("3", "compare(2)", "Compare candidate 3", show=False),
-        Binding("4", "compare(3)", "Compare candidate 4", show=False),
-        Binding("5", "compare(4)", "Compare candidate 5", show=False),
-        Binding("space", "next_undecided", "Undecided", key_display="space"),
-        Binding("n,down", "next", "Next"),
-        Binding("p,up", "previous", "Prev"),
+        Binding("a", "accept", "Accept", tooltip="Accept the compared voter"),
+        Binding("r", "reject", "Reject", tooltip="Reject: no voter matches"),
+        Binding("s", "skip", "Skip", tooltip="Skip: leave it undecided for now"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
+        Binding("U,ctrl+y", "redo", "Redo", tooltip="Redo what was undone"),
+        Binding("1", "compare(0)", "Pick", key_display="1-5", tooltip=COMPARE),
+        Binding("2", "compare(1)", "Compare candidate 2", show=False, tooltip=COMPARE),
+        Binding("3", "compare(2)", "Compare candidate 3", show=False, tooltip=COMPARE),
+        Binding("4", "compare(3)", "Compare candidate 4", show=False, tooltip=COMPARE),
+        Binding("5", "compare(4)", "Compare candidate 5", show=False, tooltip=COMPARE),
+        Binding(
+            "space",
+            "next_undecided",
+            "Undecided",
+            tooltip="Next case not yet accepted or rejected",
+        ),
+        Binding("n,down", "next", "Next", tooltip="Next case"),
+        Binding("p,up", "previous", "Prev", tooltip="Previous case"),
         # Some terminals send ctrl+a / ctrl+e for Home / End.
-        Binding("g,home,ctrl+a", "first", "First"),
-        Binding("G,end,ctrl+e", "last", "Last"),
-        Binding("slash", "search", "Find"),
-        Binding("f", "filter", "Filter"),
-        Binding("F", "clear_filter", "Unfilter"),
-        Binding("A", "bulk_accept", "Bulk"),
-        Binding("e,f6,ctrl+n", "continue", "Export"),
+        Binding("g,home,ctrl+a", "first", "First", tooltip="First case"),
+        Binding("G,end,ctrl+e", "last", "Last", tooltip="Last case"),
+        Binding("slash", "search", "Find", tooltip="Find a case by id"),
+        Binding(
+            "f", "filter", "Filter", tooltip="Filter by reason, score band or decision"
+        ),
+        Binding("F", "clear_filter", "Unfilter", tooltip="Clear the filter"),
+        Binding(
+            "A",
+            "bulk_accept",
+            "Bulk",
+            tooltip="Bulk accept every case scoring at least a score",
+        ),
+        Binding("e,f6,ctrl+n", "continue", "Export", tooltip="Continue to export"),
     ]
 
     queue_filter: reactive[QueueFilter] = reactive(QueueFilter, init=False)
@@ -134,7 +150,7 @@ class ReviewScreen(Screen[None]):
             yield ProgressBar(total=1.0, id="match-progress", show_eta=True)
         yield Static(id="too-small")
         yield Static(id="review-summary", classes="review-line")
-        yield Static(id="review-progress", classes="review-line")
+        yield lines.ProgressLine(id="review-progress", classes="review-line")
         yield Static(id="review-case", classes="review-line")
         yield Static(id="review-warnings", classes="-none")
         with VerticalScroll(id="review-body", can_focus=False):
@@ -161,6 +177,21 @@ class ReviewScreen(Screen[None]):
             "nothing is lost. ctrl+q quits."
         )
         self.refresh_bindings()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notify with the text shown as written: the review's notes quote reason
+        badges ("[moved]") and case ids that Textual would read as markup."""
+        super().notify(
+            message, title=title, severity=severity, timeout=timeout, markup=markup
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.has_class("-too-small") and action not in ("quit", "help"):
@@ -296,8 +327,8 @@ class ReviewScreen(Screen[None]):
         return 0
 
     def _show_progress_line(self) -> None:
-        self.query_one("#review-progress", Static).update(
-            lines.progress_line(self.queue.decided, len(self.queue), self.pace)
+        self.query_one(lines.ProgressLine).show(
+            self.queue.decided, len(self.queue), self.pace
         )
 
     # -- moving ----------------------------------------------------------------------
@@ -310,9 +341,15 @@ class ReviewScreen(Screen[None]):
             self._show(self.shown[max(0, min(index, len(self.shown) - 1))])
 
     def action_next(self) -> None:
+        if self.ready and self.shown and self._position() == len(self.shown) - 1:
+            self.notify("Last case; g goes to the first.", timeout=2)
+            return
         self._go(self._position() + 1)
 
     def action_previous(self) -> None:
+        if self.ready and self.shown and self._position() == 0:
+            self.notify("First case; G goes to the last.", timeout=2)
+            return
         self._go(max(self._position() - 1, 0))
 
     def action_first(self) -> None:
@@ -360,7 +397,8 @@ class ReviewScreen(Screen[None]):
             return
         if case_id not in self._matched_ids:
             self.notify(
-                f"No matched case has id {case_id}. Suppressed cases are not matched.",
+                f"No matched case has id {inert(case_id)}. Suppressed cases are not "
+                "matched.",
                 severity="warning",
             )
             return
@@ -464,17 +502,23 @@ class ReviewScreen(Screen[None]):
         if answer in (None, "other"):
             self.notify("Not accepted. Compare another candidate (1-5) or reject (r).")
             return
-        if answer == "this":
-            for other in others:
-                if not self._decide(other, None, "skipped"):
-                    return
-            self.notify(
-                f"Case {', '.join(others)} no longer has a voter; find it with / "
-                "to decide it again.",
-                title="Sent back to review",
-            )
-        if self._decide(case_id, voter_id, "accepted"):
-            self._after_decision()
+        if answer == "both":
+            if self._decide(case_id, voter_id, "accepted"):
+                self._after_decision()
+            return
+        try:
+            self.conversion.keep_voter(case_id, voter_id, others)
+        except CasetuiError as err:
+            show_error(self, err)
+            return
+        self._refresh([*others, case_id])
+        listed = ", ".join(inert(other) for other in others)
+        self.notify(
+            f"Case {listed} is undecided again; find it with / to decide it. "
+            "u undoes both.",
+            title="Sent back to review",
+        )
+        self._after_decision()
 
     def action_reject(self) -> None:
         if self.case_id is not None and self._decide(self.case_id, None, "rejected"):
@@ -509,9 +553,7 @@ class ReviewScreen(Screen[None]):
         except CasetuiError as err:
             show_error(self, err)
             return
-        for case_id, _voter, _decision in rows:
-            self.queue.record(case_id, self.conversion.session.decision(case_id))
-            self._views.pop(case_id, None)
+        self._refresh([case_id for case_id, _voter, _decision in rows])
         self.notify(
             f"Accepted {made} case(s) as one decision; u undoes them all.",
             title="Bulk accept",
@@ -531,16 +573,18 @@ class ReviewScreen(Screen[None]):
         if changed is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
             return
-        batch = session.batch_cases(changed.seq)
-        for case_id in batch:
-            self.queue.record(case_id, session.decision(case_id))
-            self._views.pop(case_id, None)
-            self._compared.pop(case_id, None)
-        verb = "Redid" if redo else "Undid"
-        what = f"{len(batch)} bulk accepts" if len(batch) > 1 else changed.decision
-        self.notify(f"{verb} '{what}' on case {changed.case_id}.", timeout=2)
+        batch = session.batch(changed.seq)
+        self._refresh([made.case_id for made in batch])
+        self.notify(lines.history_note(batch, redo), timeout=3)
         if changed.case_id in self._matched_ids:
             self._show(changed.case_id)
+
+    def _refresh(self, case_ids: list[str]) -> None:
+        """Read these cases' latest decisions again after a change of several."""
+        for case_id in case_ids:
+            self.queue.record(case_id, self.conversion.session.decision(case_id))
+            self._views.pop(case_id, None)
+            self._compared.pop(case_id, None)
 
     def action_undo(self) -> None:
         self._walk_history(redo=False)

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from casetui.review_queue import REASON_TEXT
+from casetui.tui.inert import inert
 
 DIALOG_CSS = """
 ReviewDialog {
@@ -65,7 +67,8 @@ class ReviewDialog(ModalScreen[str | None]):
             box.border_title = self._title
             yield Static(self._question, classes="question", markup=False)
             for number, (key, label) in enumerate(self._answers, start=1):
-                yield Button(f"{number}  {label}", id=f"answer-{key}")
+                # Content, not markup: labels quote case ids from the files.
+                yield Button(Content(f"{number}  {label}"), id=f"answer-{key}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -82,7 +85,8 @@ class ReviewDialog(ModalScreen[str | None]):
 def claim_dialog(voter_id: str, case_id: str, others: list[str]) -> ReviewDialog:
     """Ask which case keeps a voter already accepted for `others`. Answers:
     'this', 'other', 'both'; None cancels the accept."""
-    listed = ", ".join(others)
+    listed = ", ".join(inert(other) for other in others)
+    case_id, voter_id = inert(case_id), inert(voter_id)
     return ReviewDialog(
         "Voter already matched",
         f"Voter {voter_id} is already accepted for case {listed}. "
@@ -199,7 +203,8 @@ class BulkAcceptDialog(ModalScreen[float | None]):
             box.border_title = "Accept in bulk"
             yield Static(
                 f"Accept the matcher's voter for every case in {self._shown} not "
-                "yet accepted or rejected, scoring at least:",
+                "yet accepted or rejected, scoring at least (enter accepts, escape "
+                "goes back):",
                 classes="question",
                 markup=False,
             )
@@ -222,18 +227,18 @@ class BulkAcceptDialog(ModalScreen[float | None]):
         score = self._score(text)
         label = self.query_one("#bulk-count", Static)
         go = self.query_one("#bulk-go", Button)
+        accepted, left_out = self._count(score) if score is not None else (0, 0)
         if score is None:
             label.update("Type a score between 0 and 1.")
-            go.disabled = True
-            return
-        accepted, left_out = self._count(score)
-        note = (
-            f" {left_out} more are left out: no voter, or their voter is taken."
-            if left_out
-            else ""
-        )
-        label.update(f"This accepts {accepted} case(s), as one decision.{note}")
-        go.label = f"Accept {accepted} case(s)"
+        else:
+            note = (
+                f" {left_out} more are left out: no voter, or their voter is taken."
+                if left_out
+                else ""
+            )
+            label.update(f"This accepts {accepted} case(s), as one decision.{note}")
+        # The button must never promise an accept that pressing it would not do.
+        go.label = f"Accept {accepted} case(s)" if accepted else "Nothing to accept"
         go.disabled = accepted == 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -241,7 +246,10 @@ class BulkAcceptDialog(ModalScreen[float | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#bulk-go", Button).focus()
+        if self.query_one("#bulk-go", Button).disabled:
+            self.app.bell()
+        else:
+            self.dismiss(self._score(event.value))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

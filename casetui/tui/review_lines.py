@@ -11,9 +11,10 @@ import time
 from collections import deque
 
 from textual.content import Content
+from textual.widget import Widget
 
 from casetui.review_queue import QueueFilter
-from casetui.session.decisions import Decision
+from casetui.session.decisions import UNDECIDED, Decision
 from casetui.tui.inert import inert
 from casetui.tui.pairview import badges
 
@@ -45,25 +46,74 @@ class Pace:
         return (len(self._times) - 1) / span * 60 if span > 0 else None
 
 
-def minutes_left(minutes: float) -> str:
+def minutes_left(minutes: float, short: bool = False) -> str:
     if minutes < 1:
-        return "under a minute left"
+        return "<1 min left" if short else "under a minute left"
     if minutes < 90:
-        return f"about {minutes:.0f} min left"
-    return f"about {minutes / 60:.1f} h left"
+        return f"{'~' if short else 'about '}{minutes:.0f} min left"
+    return f"{'~' if short else 'about '}{minutes / 60:.1f} h left"
 
 
-def progress_line(decided: int, total: int, pace: Pace) -> str:
-    """'Decided 3 of 28 · 25 to go · 4.1 per min · about 6 min left'."""
+def progress_line(decided: int, total: int, pace: Pace, width: int = 0) -> str:
+    """'Decided 3 of 28 · 25 to go · 4.1 per min · about 6 min left', or a
+    shorter form ('3/28 decided · 25 to go · 4.1/min · ~6 min left') when that
+    does not fit in `width` (0: any width)."""
     left = total - decided
     rate = pace.per_minute()
     if not left:
-        timing = "all decided"
+        timing = short_timing = "all decided"
     elif rate:
         timing = f"{rate:.1f} per min · {minutes_left(left / rate)}"
+        short_timing = f"{rate:.1f}/min · {minutes_left(left / rate, short=True)}"
     else:
         timing = "pace shows after two decisions"
-    return f"Decided {decided} of {total} · {left} to go · {timing}"
+        short_timing = "pace after 2 decisions"
+    for line in (
+        f"Decided {decided} of {total} · {left} to go · {timing}",
+        f"{decided}/{total} decided · {left} to go · {short_timing}",
+    ):
+        if not width or len(line) <= width:
+            return line
+    return f"{decided}/{total} decided · {left} to go"
+
+
+class ProgressLine(Widget):
+    """The progress line, in the shorter form when the window is narrow."""
+
+    DEFAULT_CSS = """
+    ProgressLine {
+        height: 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._counts = (0, 0)
+        self._pace = Pace()
+
+    def show(self, decided: int, total: int, pace: Pace) -> None:
+        self._counts = (decided, total)
+        self._pace = pace
+        self.refresh()
+
+    def render(self) -> Content:
+        return Content(progress_line(*self._counts, self._pace, self.size.width))
+
+
+def history_note(batch: list[Decision], redo: bool) -> str:
+    """What an undo or redo of `batch` changed: one case's decision, a bulk
+    accept, or a voter kept by one case and taken from others."""
+    verb = "Redid" if redo else "Undid"
+    last = batch[-1]
+    case_id, voter_id = inert(last.case_id), inert(last.voter_id)
+    sent_back = [inert(made.case_id) for made in batch if made.decision == UNDECIDED]
+    if sent_back:
+        listed = ", ".join(sent_back)
+        after = "is undecided again" if redo else f"has voter {voter_id} again"
+        return f"{verb} case {case_id} keeping voter {voter_id}: case {listed} {after}."
+    if len(batch) > 1:
+        return f"{verb} {len(batch)} bulk accepts."
+    return f"{verb} '{last.decision}' on case {case_id}."
 
 
 def case_line(

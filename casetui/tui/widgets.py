@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, Vertical, VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, DirectoryTree, Footer, Label, Static, TextArea
@@ -189,6 +190,43 @@ class ErrorDialog(ModalScreen[None]):
             yield Label("Enter or Esc closes; select text to copy it.", classes="hint")
 
 
+def key_name(key: str) -> str:
+    """A key as the help names it: 'ctrl+y', 'U', '/', '↓' (modifiers spelled
+    out, unlike the footer's '^y', so it reads as the docs write it)."""
+    *modifiers, name = key.split("+")
+    return "+".join([*modifiers, format_key(name)])
+
+
+def keys_text(keys: list[str]) -> str:
+    """Keys for one action: 'n, ↓', or a run of digits as '1-5'."""
+    if len(keys) > 2 and all(k.isdigit() and len(k) == 1 for k in keys):
+        digits = sorted(int(k) for k in keys)
+        if digits == list(range(digits[0], digits[-1] + 1)):
+            return f"{digits[0]}-{digits[-1]}"
+    return ", ".join(key_name(key) for key in keys)
+
+
+def help_lines(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, what they do) for each action of `screen` and the wizard, once,
+    with every key bound to it; Textual's own keys (focus, copy, the palette,
+    which the help's hint names) are left out."""
+    actions: dict[str, list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        # The step's and the wizard's own keys; a text field's editing keys
+        # (home, arrows, selection) would bury them.
+        if active.node not in (screen, screen.app) or not binding.description:
+            continue
+        if binding.system or "." in binding.action.partition("(")[0]:
+            continue
+        if binding.action == "command_palette":
+            continue
+        keys = actions.setdefault(binding.tooltip or binding.description, [])
+        if key not in keys:
+            keys.append(key)
+    return [(keys_text(keys), what) for what, keys in actions.items()]
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the screen it was opened over."""
 
@@ -199,25 +237,20 @@ class HelpScreen(ModalScreen[None]):
         self.over = over
 
     def compose(self) -> ComposeResult:
+        found = help_lines(self.over)
+        width = max((len(keys) for keys, _ in found), default=0)
         lines = Text()
-        seen: set[tuple[str, str]] = set()
-        for key, active in self.over.active_bindings.items():
-            binding = active.binding
-            # The step's and the wizard's own keys; a text field's editing keys
-            # (home, arrows, selection) would bury them.
-            if active.node not in (self.over, self.app):
-                continue
-            if not binding.description or (binding.action, key) in seen:
-                continue
-            seen.add((binding.action, key))
-            lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
-            lines.append(binding.description + "\n")
+        for keys, what in found:
+            lines.append(f"{keys:>{width}}  ", style="bold")
+            lines.append(what + "\n")
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll():
                 yield Static(lines)
+            fields = " Tab moves between fields;" if self.over.focus_chain else ""
             yield Label(
-                "Tab moves between fields; ctrl+p searches every command.",
+                f"Esc, F1, ? or q closes this help.{fields} ctrl+p searches every "
+                "command.",
                 classes="hint",
             )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from textual.widgets._toast import Toast
 
 from casetui.pipeline.suppress import HIT_SCHEMA
 from casetui.session.store import Session
@@ -108,3 +109,14 @@ def stored(conversion: Conversion) -> dict[str, tuple[str | None, str]]:
     """The decisions as a new process would read them from disk."""
     with Session.open(conversion.session.id) as again:
         return {c: (d.voter_id, d.decision) for c, d in again.decisions().items()}
+
+
+async def toasts(pilot) -> list[str]:
+    """The notifications on screen, as the operator reads them (each title and
+    message on one line); the app must run with `notifications=True`."""
+    await pilot.pause()
+    await pilot.pause()  # the toast rack mounts new toasts after a refresh
+    return [
+        toast.render().plain.replace("\n", " ")
+        for toast in pilot.app.screen.query(Toast)
+    ]

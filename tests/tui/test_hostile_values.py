@@ -6,6 +6,7 @@ a decision is a notification, not a crash."""
 from __future__ import annotations
 
 import polars as pl
+from textual.widgets import Input
 
 from casetui.session import db
 from casetui.tui.inert import inert
@@ -13,7 +14,7 @@ from casetui.tui.pairview import CandidateList, PairTable
 from casetui.tui.review import ReviewScreen
 from casetui.tui.widgets import ErrorDialog, plain
 from tests.tui.conftest import make_app, settle
-from tests.tui.review_fixtures import CASES, VOTERS, at_review, stored
+from tests.tui.review_fixtures import CASES, VOTERS, at_review, stored, toasts
 
 ESCAPE = "\x1b[2J\x1b]0;owned\x07Eve"
 MARKUP = "[@click=app.quit]Mallory[/] [bold]x[/bold] [link=http://x]y"
@@ -97,3 +98,15 @@ async def test_a_full_disk_during_review_is_a_notice_and_the_case_stays_undecide
         assert app.screen.case_id == case_id  # it did not move on as if decided
         assert "[undecided]" in str(app.screen.query_one("#review-case").render())
     assert case_id not in stored(conversion)
+
+
+async def test_a_case_id_typed_with_markup_is_quoted_as_typed() -> None:
+    app = make_app(at_review())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "[b]C-7"
+        await pilot.press("enter")
+        notes = await toasts(pilot)
+    assert any("No matched case has id [b]C-7." in note for note in notes)

@@ -18,7 +18,11 @@ from casetui.tui.review import ReviewScreen
 from casetui.tui.review_dialogs import ReviewDialog, SearchDialog
 from casetui.workflow import Conversion
 from tests.tui.conftest import make_app, settle
-from tests.tui.review_fixtures import stored, table_text
+from tests.tui.review_fixtures import stored, table_text, toasts
+
+
+def case_line(app) -> str:
+    return str(app.screen.query_one("#review-case").render())
 
 
 def test_differing_characters_are_marked_and_agreement_ignores_case():
@@ -134,7 +138,39 @@ async def test_accepting_a_claimed_voter_asks_which_case_keeps_it(matched):
         await pilot.pause()
     decisions = stored(matched)
     assert decisions["C-3"] == ("V-9", "accepted")
-    assert decisions["C-9"] == (None, "skipped")
+    assert "C-9" not in decisions  # set back to undecided
+
+
+async def test_one_undo_takes_back_which_case_keeps_the_voter(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "n", "a")
+        await pilot.pause()
+        await pilot.press("1")  # C-3 keeps V-9; C-9 loses it
+        await pilot.pause()
+        assert stored(matched) == {"C-3": ("V-9", "accepted")}
+        await pilot.press("slash", "C", "minus", "9", "enter")
+        await pilot.pause()
+        assert app.screen.case_id == "C-9"
+        assert "[undecided]" in case_line(app)
+
+        await pilot.press("u")
+        assert stored(matched) == {"C-9": ("V-9", "accepted")}
+        assert app.screen.case_id == "C-3"
+        assert "[undecided]" in case_line(app)
+        assert (
+            "Undid case C-3 keeping voter V-9: case C-9 has voter V-9 again."
+            in await toasts(pilot)
+        )
+        await pilot.press("slash", "C", "minus", "9", "enter")
+        await pilot.pause()
+        assert "[accepted: auto]" in case_line(app)
+
+        await pilot.press("U")
+        assert stored(matched) == {"C-3": ("V-9", "accepted")}
+        await pilot.press("u")
+        assert stored(matched) == {"C-9": ("V-9", "accepted")}
 
 
 async def test_search_and_navigation_keys(matched):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Button, Input, OptionList
 
 from casetui.session.store import Session
 from casetui.tui.review import ReviewScreen
 from casetui.tui.review_dialogs import BulkAcceptDialog, FilterDialog
-from casetui.tui.widgets import KeyFooter
+from casetui.tui.widgets import HelpScreen, KeyFooter
 from casetui.workflow import Conversion
 from tests.tui.conftest import make_app, settle
 from tests.tui.review_fixtures import (
@@ -21,6 +21,7 @@ from tests.tui.review_fixtures import (
     VOTERS,
     at_review,
     stored,
+    toasts,
 )
 
 
@@ -51,6 +52,18 @@ async def test_arrows_home_end_and_their_second_keys_move(matched):
     assert seen == ["C-2", "C-1", "C-4", "C-1", "C-4", "C-1"]
 
 
+async def test_moving_past_either_end_says_where_the_other_end_is(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "n")
+        assert app.screen.case_id == "C-4"
+        assert "Last case; g goes to the first." in await toasts(pilot)
+        await pilot.press("g", "p")
+        assert app.screen.case_id == "C-1"
+        assert "First case; G goes to the last." in await toasts(pilot)
+
+
 async def pick(pilot, option_id: str) -> None:
     await pilot.press("f")
     await pilot.pause()
@@ -78,6 +91,20 @@ async def test_a_filter_by_reason_walks_only_those_cases_until_cleared(matched):
         assert app.screen.case_id == "C-4"
 
 
+async def test_filter_notes_show_the_reason_badges_as_written(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pick(pilot, "reason:nickname")
+        assert "Filter 1 case(s): [nickname]." in await toasts(pilot)
+        await pick(pilot, "state:undecided")
+        assert "Filter 1 case(s): [nickname] · undecided." in await toasts(pilot)
+        await pick(pilot, "band:0.40 to 0.60")
+        assert "No review case is [nickname] · score 0.40 to 0.60 · undecided." in (
+            await toasts(pilot)
+        )
+
+
 async def test_a_score_band_and_a_state_filter_combine(matched):
     app = make_app(matched)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -102,9 +129,8 @@ async def test_bulk_accept_counts_asks_and_one_undo_takes_it_all_back(matched):
         dialog.query_one(Input).value = "0.55"
         await pilot.pause()
         assert "accepts 2 case(s)" in str(dialog.query_one("#bulk-count").render())
-        await pilot.press("enter")  # from the score to the button
         assert "C-1" not in stored(matched)
-        await pilot.press("enter")
+        await pilot.press("enter")  # in the score field: confirms
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert stored(matched)["C-1"] == ("V-1", "accepted")
@@ -119,6 +145,29 @@ async def test_bulk_accept_counts_asks_and_one_undo_takes_it_all_back(matched):
         await pilot.press("u")
         assert "C-1" not in stored(matched) and "C-2" not in stored(matched)
         assert "Decided 0 of 4" in line(app, "progress")
+
+
+async def test_bulk_accept_with_no_valid_score_offers_nothing_to_accept(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, BulkAcceptDialog)
+        dialog.query_one(Input).value = "0.55"
+        await pilot.pause()
+        button = dialog.query_one("#bulk-go", Button)
+        assert str(button.label) == "Accept 2 case(s)" and not button.disabled
+
+        dialog.query_one(Input).value = ""
+        await pilot.press("a", "b", "c")
+        assert "between 0 and 1" in str(dialog.query_one("#bulk-count").render())
+        assert str(button.label) == "Nothing to accept" and button.disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+    assert "C-1" not in stored(matched)
 
 
 async def test_undo_after_a_restart_takes_back_the_last_decision(matched):
@@ -224,6 +273,29 @@ async def test_the_footer_shows_every_review_key_within_80_columns(matched):
         for description in [*wanted, "Quit", "Help", "palette"]:
             region = shown[description]
             assert region.right <= 80 and region.y < 24, description
+
+
+async def test_the_help_lists_each_review_key_once_and_says_how_to_close(matched):
+    app = make_app(matched)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = str(app.screen.query_one("VerticalScroll Static").render())
+        rows = [row.split() for row in listed.splitlines() if row.strip()]
+        assert sum("Redo" in row for row in rows) == 1
+        assert "U, ctrl+y  Redo what was undone" in listed
+        assert "1-5  Compare candidate 1-5 instead" in listed
+        assert "g, home, ctrl+a  First case" in listed
+        assert "Compare candidate 2" not in listed
+        assert "Copy selected text" not in listed and "Focus Next" not in listed
+        assert "Esc, F1, ? or q closes this help." in str(
+            app.screen.query_one(".hint").render()
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
 
 
 async def test_too_small_a_terminal_says_so_and_the_review_comes_back(matched):

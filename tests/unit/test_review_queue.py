@@ -84,3 +84,7 @@ def test_time_left_comes_from_the_recent_pace(monkeypatch):
         pace.tick()
     text = review_lines.progress_line(3, 10, pace)
     assert text == "Decided 3 of 10 · 7 to go · 2.0 per min · about 4 min left"
+    assert review_lines.progress_line(3, 10, pace, width=50) == (
+        "3/10 decided · 7 to go · 2.0/min · ~4 min left"
+    )
+    assert review_lines.progress_line(3, 10, pace, width=30) == "3/10 decided · 7 to go"

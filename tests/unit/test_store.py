@@ -102,6 +102,20 @@ def test_bulk_accept_is_undone_as_one(session: Session) -> None:
     assert len(session.decisions()) == 5
 
 
+def test_a_case_set_back_to_undecided_reads_as_never_decided(session: Session) -> None:
+    session.decide("C1", "V1", "accepted")
+    session.decide_many([("C1", None, "undecided"), ("C2", "V1", "accepted")], "Dana")
+    assert session.decision("C1") is None
+    assert set(session.decisions()) == {"C2"}
+    assert session.accepted_for_voter("V1") == ["C2"]
+    together = session.batch(session.undo().seq)
+    assert [(d.case_id, d.decision) for d in together] == [
+        ("C1", "undecided"),
+        ("C2", "accepted"),
+    ]
+    assert session.decision("C1").voter_id == "V1" and "C2" not in session.decisions()
+
+
 def test_bad_decisions_are_refused(session: Session) -> None:
     with pytest.raises(SessionError, match="voter id"):
         session.decide("C1", None, "accepted")
