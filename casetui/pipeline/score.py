@@ -35,6 +35,7 @@ EXPECTED_LINK_RATE = 0.8  # share of cases expected to be in the voter file
 EVIDENCE = [f"ev_{c.field}" for c in comparisons(1)]
 EDITS = DamerauLevenshtein.distance  # letters added, dropped, changed or swapped
 HOME = ["v_house", "v_street_name", "v_zip5"]  # kept for the one-to-one step
+PAIR_BATCH = 500_000  # pairs whose two sides are side by side at once
 
 
 def _similar(
@@ -112,21 +113,45 @@ def score_pairs(
     `total` the number of voters in the file. With `learn`, m is estimated by
     EM; without, or when EM degenerates, the defaults of levels.py are used."""
     total = max(total, 1)
-    df = pairs.join(
-        cases.select(pl.all().name.prefix("c_")),
-        left_on="case_id",
-        right_on="c_case_id",
-    )
     # The voters paired with a case, with their values' frequencies: a few
     # hundred thousand rows at most, joined once, not the whole file.
     for table in freq.values():
         cols = [c for c in table.columns if not c.startswith("n_")]
         paired = paired.join(table, on=cols, how="left", nulls_equal=False)
-    df = df.join(
-        paired.select(pl.exclude("^n_.*$").name.prefix("v_"), pl.col("^n_.*$")),
-        left_on="voter_id",
-        right_on="v_voter_id",
+    voters = paired.select(pl.exclude("^n_.*$").name.prefix("v_"), pl.col("^n_.*$"))
+    cases = cases.select(pl.all().name.prefix("c_"))
+    fields = comparisons(total)
+    # Both sides' fields side by side take about a kilobyte a pair; levels are
+    # worked out PAIR_BATCH pairs at a time, so that only the narrow result is
+    # ever held for all of them (50,000 cases make millions of pairs).
+    df = pl.concat(
+        [
+            _levels(pairs.slice(start, PAIR_BATCH), cases, voters, fields)
+            for start in range(0, max(pairs.height, 1), PAIR_BATCH)
+        ],
+        rechunk=False,
     )
+    weights = _fit(df, fields, total) if learn else defaults(fields)
+    log.info("match weights: %s", weights.note)
+    df = df.with_columns(
+        evidence(c, weights.m[c.field]).alias(f"ev_{c.field}") for c in fields
+    )
+    prior = math.log2(EXPECTED_LINK_RATE / total)
+    weight = pl.sum_horizontal(EVIDENCE) + prior
+    df = df.with_columns(weight.alias("weight"))
+    scored = df.with_columns(
+        (1.0 / (1.0 + pl.lit(2.0).pow(-pl.col("weight")))).alias("score")
+    )
+    return scored, weights
+
+
+def _levels(
+    pairs: pl.DataFrame, cases: pl.DataFrame, voters: pl.DataFrame, fields: list
+) -> pl.DataFrame:
+    """`pairs` with each field's level and u, the voter's address and the
+    reasons; the two sides' own values are let go once the levels say all."""
+    df = pairs.join(cases, left_on="case_id", right_on="c_case_id")
+    df = df.join(voters, left_on="voter_id", right_on="v_voter_id")
     nick = nickname_pairs().with_columns(pl.lit(True).alias("is_nick"))
     df = df.join(
         nick,
@@ -142,15 +167,13 @@ def score_pairs(
         _similar(df, "c_last", "v_last", EDITS).alias("edits_last"),
     )
     df = df.with_columns(street_level().alias("street_match"))
-    fields = comparisons(total)
     # The first name's level first: the middle name's reads it.
     first, *others = fields
     df = df.with_columns(level_code(first).alias("lvl_first"))
     df = df.with_columns(level_code(c).alias(f"lvl_{c.field}") for c in others)
     df = df.with_columns(u_value(c).alias(f"u_{c.field}") for c in fields)
-    # From here on the levels say all: the two sides' fields are let go, but
-    # for the voter's address, which assignment compares between candidates.
-    df = df.select(
+    # The voter's address stays: assignment compares it between candidates.
+    return df.select(
         "case_id",
         "voter_id",
         "passes",
@@ -158,18 +181,6 @@ def score_pairs(
         *HOME,
         _reasons().alias("reasons"),
     )
-    weights = _fit(df, fields, total) if learn else defaults(fields)
-    log.info("match weights: %s", weights.note)
-    df = df.with_columns(
-        evidence(c, weights.m[c.field]).alias(f"ev_{c.field}") for c in fields
-    )
-    prior = math.log2(EXPECTED_LINK_RATE / total)
-    weight = pl.sum_horizontal(EVIDENCE) + prior
-    df = df.with_columns(weight.alias("weight"))
-    scored = df.with_columns(
-        (1.0 / (1.0 + pl.lit(2.0).pow(-pl.col("weight")))).alias("score")
-    )
-    return scored, weights
 
 
 # EM sessions: the pairs one blocking pass found, and the fields that pass
