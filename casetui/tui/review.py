@@ -9,13 +9,11 @@ pair it was left at. The queue reads each pair from frames sorted once on entry
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -29,13 +27,13 @@ from casetui.review_warnings import pair_warnings
 from casetui.tui import review_lines as lines
 from casetui.tui.inert import inert
 from casetui.tui.pairview import CandidateList, PairTable
+from casetui.tui.review_decisions import DecisionKeys
 from casetui.tui.review_dialogs import (
-    BulkAcceptDialog,
     FilterDialog,
     SearchDialog,
-    claim_dialog,
     confirm_dialog,
 )
+from casetui.tui.review_keys import REVIEW_KEYS
 from casetui.tui.widgets import KeyFooter, report_worker_failure, show_error
 
 if TYPE_CHECKING:
@@ -46,11 +44,10 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the pair cannot be read whole: the screen says so instead."""
 ROOMY_HEIGHT = 30  # from this height up the match summary line shows too
 VIEW_CACHE = 256  # pair views kept, for moving back and forth without re-reading
-COMPARE = "Compare candidate 1-5 instead"
 NEEDS_A_PAIR = {"accept", "reject", "skip", "compare", "bulk_accept"}
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(DecisionKeys, Screen[None]):
     """The match review: one case beside its compared voter, a key per decision."""
 
     DEFAULT_CSS = """
@@ -91,42 +88,7 @@ class ReviewScreen(Screen[None]):
     }
     """
 
-    # The tooltips are what the help (F1) says each key does.
-    BINDINGS = [
-        Binding("a", "accept", "Accept", tooltip="Accept the compared voter"),
-        Binding("r", "reject", "Reject", tooltip="Reject: no voter matches"),
-        Binding("s", "skip", "Skip", tooltip="Skip: leave it undecided for now"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
-        Binding("U,ctrl+y", "redo", "Redo", tooltip="Redo what was undone"),
-        Binding("1", "compare(0)", "Pick", key_display="1-5", tooltip=COMPARE),
-        Binding("2", "compare(1)", "Compare candidate 2", show=False, tooltip=COMPARE),
-        Binding("3", "compare(2)", "Compare candidate 3", show=False, tooltip=COMPARE),
-        Binding("4", "compare(3)", "Compare candidate 4", show=False, tooltip=COMPARE),
-        Binding("5", "compare(4)", "Compare candidate 5", show=False, tooltip=COMPARE),
-        Binding(
-            "space",
-            "next_undecided",
-            "Undecided",
-            tooltip="Next case not yet accepted or rejected",
-        ),
-        Binding("n,down", "next", "Next", tooltip="Next case"),
-        Binding("p,up", "previous", "Prev", tooltip="Previous case"),
-        # Some terminals send ctrl+a / ctrl+e for Home / End.
-        Binding("g,home,ctrl+a", "first", "First", tooltip="First case"),
-        Binding("G,end,ctrl+e", "last", "Last", tooltip="Last case"),
-        Binding("slash", "search", "Find", tooltip="Find a case by id"),
-        Binding(
-            "f", "filter", "Filter", tooltip="Filter by reason, score band or decision"
-        ),
-        Binding("F", "clear_filter", "Unfilter", tooltip="Clear the filter"),
-        Binding(
-            "A",
-            "bulk_accept",
-            "Bulk",
-            tooltip="Bulk accept every case scoring at least a score",
-        ),
-        Binding("e,f6,ctrl+n", "continue", "Export", tooltip="Continue to export"),
-    ]
+    BINDINGS = REVIEW_KEYS
 
     queue_filter: reactive[QueueFilter] = reactive(QueueFilter, init=False)
     """What the review walks; the Filter dialog sets it."""
@@ -449,148 +411,6 @@ class ReviewScreen(Screen[None]):
         )
 
     # -- deciding ----------------------------------------------------------------------
-
-    def _decide(self, case_id: str, voter_id: str | None, decision: str) -> bool:
-        standing = self.queue.decisions.get(case_id)
-        if standing and (standing.decision, standing.voter_id) == (decision, voter_id):
-            # Pressing the same key again only moves on: a duplicate would make
-            # the next undo look as if it did nothing.
-            return True
-        try:
-            made = self.conversion.decide(case_id, voter_id, decision)
-        except CasetuiError as err:
-            show_error(self, err)
-            return False
-        self.queue.record(case_id, made)
-        self._views.pop(case_id, None)
-        return True
-
-    def _after_decision(self) -> None:
-        self.pace.tick()
-        position = self._position()
-        if 0 <= position < len(self.shown) - 1:
-            self._show(self.shown[position + 1])
-            return
-        following = self.next_undecided()
-        if following is None:
-            self._show(cast(str, self.case_id))
-            self.notify("Every case here is decided. Press e to continue.")
-        else:
-            self._show(following)
-
-    def action_accept(self) -> None:
-        candidate = self.compared()
-        if self.case_id is None:
-            return
-        if candidate is None:
-            self.notify("This case has no candidate voter; press r to reject it.")
-            return
-        case_id, voter_id = self.case_id, str(candidate.voter["voter_id"])
-        others = self.conversion.claimed_by(voter_id, case_id)
-        if not others:
-            if self._decide(case_id, voter_id, "accepted"):
-                self._after_decision()
-            return
-        self.app.push_screen(
-            claim_dialog(voter_id, case_id, others),
-            callback=partial(self._resolve_claim, case_id, voter_id, others),
-        )
-
-    def _resolve_claim(
-        self, case_id: str, voter_id: str, others: list[str], answer: str | None
-    ) -> None:
-        if answer in (None, "other"):
-            self.notify("Not accepted. Compare another candidate (1-5) or reject (r).")
-            return
-        if answer == "both":
-            if self._decide(case_id, voter_id, "accepted"):
-                self._after_decision()
-            return
-        try:
-            self.conversion.keep_voter(case_id, voter_id, others)
-        except CasetuiError as err:
-            show_error(self, err)
-            return
-        self._refresh([*others, case_id])
-        listed = ", ".join(inert(other) for other in others)
-        self.notify(
-            f"Case {listed} is undecided again; find it with / to decide it. "
-            "u undoes both.",
-            title="Sent back to review",
-        )
-        self._after_decision()
-
-    def action_reject(self) -> None:
-        if self.case_id is not None and self._decide(self.case_id, None, "rejected"):
-            self._after_decision()
-
-    def action_skip(self) -> None:
-        if self.case_id is not None and self._decide(self.case_id, None, "skipped"):
-            self._after_decision()
-
-    def action_bulk_accept(self) -> None:
-        described = self.queue_filter.describe()
-        shown = f"this filter ({described})" if described else "the whole queue"
-        claimed = self.conversion.session.accepted_voters()
-
-        def count(score: float) -> tuple[int, int]:
-            rows, left_out = self.queue.bulk_rows(self.shown, score, claimed)
-            return len(rows), left_out
-
-        self.app.push_screen(
-            BulkAcceptDialog(shown, count, 0.9),
-            callback=partial(self._bulk_chosen, claimed),
-        )
-
-    def _bulk_chosen(self, claimed: set[str], score: float | None) -> None:
-        if score is None:
-            return
-        rows, _ = self.queue.bulk_rows(self.shown, score, claimed)
-        try:
-            made = self.conversion.bulk_accept(
-                rows, score, self.queue_filter.describe()
-            )
-        except CasetuiError as err:
-            show_error(self, err)
-            return
-        self._refresh([case_id for case_id, _voter, _decision in rows])
-        self.notify(
-            f"Accepted {made} case(s) as one decision; u undoes them all.",
-            title="Bulk accept",
-        )
-        if self.case_id:
-            self._show(self.case_id)
-
-    def _walk_history(self, redo: bool) -> None:
-        if not self.ready:
-            return
-        session = self.conversion.session
-        try:
-            changed = session.redo() if redo else session.undo()
-        except CasetuiError as err:
-            show_error(self, err)
-            return
-        if changed is None:
-            self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
-            return
-        batch = session.batch(changed.seq)
-        self._refresh([made.case_id for made in batch])
-        self.notify(lines.history_note(batch, redo), timeout=3)
-        if changed.case_id in self._matched_ids:
-            self._show(changed.case_id)
-
-    def _refresh(self, case_ids: list[str]) -> None:
-        """Read these cases' latest decisions again after a change of several."""
-        for case_id in case_ids:
-            self.queue.record(case_id, self.conversion.session.decision(case_id))
-            self._views.pop(case_id, None)
-            self._compared.pop(case_id, None)
-
-    def action_undo(self) -> None:
-        self._walk_history(redo=False)
-
-    def action_redo(self) -> None:
-        self._walk_history(redo=True)
 
     # -- leaving ---------------------------------------------------------------------
 
