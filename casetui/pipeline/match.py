@@ -116,6 +116,7 @@ def match(
     total = normal_voters.height
     del normal_voters  # scoring needs the paired voters only
     scored, weights = score_pairs(pairs, normal_cases, paired, total, freq, learn)
+    del pairs, paired, freq
     stats["weights_estimated"] = int(weights.estimated)
     stage("score", 0.85)
 
@@ -130,6 +131,7 @@ def match(
             pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("case_id").alias("rank")
         )
     )
+    del scored
     assignment = assign(
         normal_cases,
         candidates.filter(
@@ -149,7 +151,7 @@ def match(
         "matched %d cases against %d voters: %d pairs, %d accept, %d review",
         cases.height,
         total,
-        pairs.height,
+        candidates.height,
         stats["band_accept"],
         stats["band_review"],
     )

@@ -107,7 +107,7 @@ def score_pairs(
     freq: dict[str, pl.DataFrame],
     learn: bool = True,
 ) -> tuple[pl.DataFrame, Weights]:
-    """Return (`pairs` with the lvl_*, u_* and ev_* columns, the voter's address
+    """Return (`pairs` with the ev_* columns, the voter's address
     (HOME), weight (log2 odds including the prior), score and reasons; the
     weights used). `paired` holds the normalized voters some pair names,
     `total` the number of voters in the file. With `learn`, m is estimated by
@@ -133,8 +133,11 @@ def score_pairs(
     )
     weights = _fit(df, fields, total) if learn else defaults(fields)
     log.info("match weights: %s", weights.note)
-    df = df.with_columns(
-        evidence(c, weights.m[c.field]).alias(f"ev_{c.field}") for c in fields
+    # The levels and u values are let go once they are evidence: millions of
+    # pairs are sorted next, and each column less is one copy less.
+    df = df.select(
+        pl.exclude("^lvl_.*$", "^u_.*$"),
+        *[evidence(c, weights.m[c.field]).alias(f"ev_{c.field}") for c in fields],
     )
     prior = math.log2(EXPECTED_LINK_RATE / total)
     weight = pl.sum_horizontal(EVIDENCE) + prior
