@@ -16,8 +16,10 @@ from casetui.pipeline.suppress import NOT_OVERRIDABLE
 from casetui.tui.widgets import plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, RuleSummary
 
-HIT_COLUMNS = ("Case", "Override", "Name", "Category", "Status", "Outcome", "Detail")
-RULE_COLUMNS = ("Rule", "Hits", "Overridden", "Description")
+# Detail (why the rule hit) comes early so it shows on a narrow terminal; the
+# selected rule's description is written in full under the rules table.
+HIT_COLUMNS = ("Case", "Override", "Detail", "Name", "Category", "Status", "Outcome")
+RULE_COLUMNS = ("Rule", "Hits", "Overridden")
 
 
 class OverrideDialog(ModalScreen[str | None]):
@@ -91,6 +93,7 @@ class SuppressionScreen(Screen[None]):
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield DataTable(id="rules", cursor_type="row")
             yield Label("", id="hits-title", classes="section-title", markup=False)
+            yield Static("", id="rule-why", classes="why", markup=False)
             yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -164,7 +167,6 @@ class SuppressionScreen(Screen[None]):
                     plain(rule.rule),
                     f"{rule.hits:,}",
                     f"{rule.overridden:,}",
-                    plain(rule.description),
                     key=rule.rule,
                 )
         if self.rules and self.rule is None:
@@ -194,11 +196,11 @@ class SuppressionScreen(Screen[None]):
             cells = (
                 hit["case_id"],
                 _badge(hit.get("override"), hit.get("held_by")),
+                hit.get("detail"),
                 name,
                 hit.get("category"),
                 hit.get("status"),
                 hit.get("outcome"),
-                hit.get("detail"),
             )
             table.add_row(*(plain(cell) for cell in cells), key=hit["case_id"])
             self.hit_ids.append(hit["case_id"])
@@ -209,6 +211,8 @@ class SuppressionScreen(Screen[None]):
         self.query_one("#hits-title", Label).update(
             f"Cases hit by {rule}: {len(self.hit_ids):,} ({how})"
         )
+        described = {summary.rule: summary.description for summary in self.rules}
+        self.query_one("#rule-why", Static).update(described.get(rule, ""))
 
     def _others_holding(self, case_id: str, rule: str) -> list[str]:
         """The rules besides `rule` that still keep the case out."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
+from casetui.pipeline.suppress import RULES
 from casetui.tui.suppression import OverrideDialog, SuppressionScreen
 from tests.conftest import SAMPLES
-from tests.tui.conftest import attest_all, load_both, make_app, settle
+from tests.tui.conftest import attest_all, load_both, make_app, screen_text, settle
 
 
 def totals(app) -> str:
@@ -203,3 +204,22 @@ async def test_a_case_goes_on_once_every_rule_holding_it_is_overridden(conversio
         await goto_rule(pilot, "negative_outcome")
         assert hits.get_row("10006")[1].plain == "[kept]"
         assert "10006" not in conversion.suppressed()
+
+
+async def test_at_100_columns_the_rule_and_the_detail_of_its_hits_show_in_full(
+    conversion,
+):
+    attest_all(conversion)
+    load_both(conversion, SAMPLES / "casework_civicrm.csv", SAMPLES / "voters_l2.csv")
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for rule, detail in (
+            ("do_not_contact", "do-not-contact flag"),
+            ("opt_out_list", None),
+        ):
+            await goto_rule(pilot, rule)
+            shown = " ".join(screen_text(app).split())
+            assert RULES[rule] in shown
+            if detail:
+                assert "Detail" in shown and detail in shown
