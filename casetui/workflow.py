@@ -143,6 +143,20 @@ class Conversion(ExportStep):
         if "checklist" in self.session.completed_steps():
             self.session.reopen_step("checklist")
 
+    def still_to_do(self, step: str) -> list[str]:
+        """What keeps `step` from being completed, in words for the operator
+        ("opt_in_plan is not attested", "the voter file is not loaded"); empty
+        when only the step's own Continue is left."""
+        if step == "checklist":
+            todo = [] if self.session.operator else ["your name is not entered"]
+            return todo + [f"{k} is not attested" for k in self.missing_attestations()]
+        if step == "files":
+            files = self.session.files()
+            return [
+                f"the {role} file is not loaded" for role in ROLES if role not in files
+            ]
+        return []
+
     def complete_checklist(self) -> None:
         """Close the checklist step; raises GateError naming what is missing."""
         missing = self.missing_attestations()

@@ -144,6 +144,7 @@ class ChecklistScreen(Screen[None]):
         box.add_class("-attested")
         self._set_checkbox(checkbox, True)
         checkbox.label = "Attested"
+        self._progress_changed()
         return True
 
     @staticmethod
@@ -163,6 +164,10 @@ class ChecklistScreen(Screen[None]):
             self.conversion.withdraw(key)
             self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
             event.checkbox.label = "I attest this"
+            self._progress_changed()
+
+    def _progress_changed(self) -> None:
+        self.app.refresh_step_bar()  # type: ignore[attr-defined]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Editing an attested item's field withdraws the attestation: what is

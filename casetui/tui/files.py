@@ -353,6 +353,7 @@ class FilesScreen(Screen[None]):
         if loaded.scrub is not None:
             lines += ["Scrub report (what was removed before storing):"]
             lines += [f"  {line}" for line in loaded.scrub.lines()]
+        self.app.refresh_step_bar()  # type: ignore[attr-defined]
         self.reports[loaded.role] = "\n".join(lines)
         self.query_one("#report", Static).update(self.reports[loaded.role])
         if loaded.role == "casework" and "voter" not in self.conversion.session.files():

@@ -58,6 +58,12 @@ class StepBar(Static):
         self.completed = set(completed)
         self.unfinished = set(unfinished)
 
+    def show_progress(self, completed: set[str], unfinished: frozenset[str]) -> None:
+        """Show the steps as they stand now."""
+        self.completed = set(completed)
+        self.unfinished = set(unfinished)
+        self.refresh()
+
     def render(self) -> Text:
         line = Text()
         for number, (step, title) in enumerate(STEP_TITLES.items(), start=1):
