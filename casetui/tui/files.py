@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from casetui.errors import CasetuiError
+from casetui.errors import CasetuiError, InputError
 from casetui.pipeline import layouts
 from casetui.tui.widgets import FilePicker, plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, FileInspection, LoadedFile
@@ -103,6 +103,8 @@ class FilesScreen(Screen[None]):
         )
 
     def _path(self, role: str) -> Path | None:
+        """The role's path when it names a file; otherwise the operator is told
+        (a slip fixed on the spot: a notification)."""
         text = self.query_one(f"#path-{role}", Input).value.strip()
         if not text:
             self.notify(
@@ -110,7 +112,18 @@ class FilesScreen(Screen[None]):
                 severity="warning",
             )
             return None
-        return Path(text).expanduser()
+        path = Path(text).expanduser()
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            show_error(
+                self,
+                InputError(
+                    "File not found",
+                    f"{path} {what}. Check the path, or press ctrl+f to browse.",
+                ),
+            )
+            return None
+        return path
 
     def on_descendant_focus(self, event) -> None:
         widget_id = event.widget.id or ""
@@ -144,7 +157,9 @@ class FilesScreen(Screen[None]):
         try:
             inspection = self.conversion.inspect(path, self.role)
         except CasetuiError as err:
-            show_error(self, err)
+            # A file that is there but will not parse: the message names the row
+            # and needs reading, so it opens in a dialog that can be copied from.
+            show_error(self, err, dialog=True)
             return
         self.inspections[self.role] = inspection
         self._show_inspection(inspection)

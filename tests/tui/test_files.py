@@ -204,3 +204,34 @@ async def test_the_load_report_shows_flagged_values_by_row(conversion, tmp_path)
         assert "Ruiz" not in report and "7501" not in report
     stored = conversion.load_report("voter")
     assert stored is not None and stored.flagged == 2
+
+
+async def test_a_file_that_will_not_parse_opens_a_dialog_on_enter(conversion, tmp_path):
+    from casetui.tui.widgets import ErrorDialog
+
+    attest_all(conversion)
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(bytes(range(256)) * 8)
+    app = make_app(conversion, demo_files={"casework": binary})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "export.csv" in app.screen.message
+        # The text is in a read-only text area, so it can be selected and copied.
+        assert app.screen.query_one("#error-text").read_only
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FilesScreen)
+
+
+async def test_a_path_to_no_file_is_a_notification_on_load_too(conversion, tmp_path):
+    attest_all(conversion)
+    app = make_app(conversion, demo_files={"casework": tmp_path / "gone.csv"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, FilesScreen)
+        assert any("gone.csv does not exist" in n.message for n in app._notifications)
