@@ -41,6 +41,7 @@ class FilesScreen(Screen[None]):
         self.role = "casework"
         self.inspections: dict[str, FileInspection] = {}
         self.reports: dict[str, str] = {}
+        self._loading: tuple[str, Path] | None = None
 
     def compose(self) -> ComposeResult:
         recorded = self.conversion.session.files()
@@ -104,7 +105,7 @@ class FilesScreen(Screen[None]):
 
     def _path(self, role: str) -> Path | None:
         """The role's path when it names a file; otherwise the operator is told
-        (a slip fixed on the spot: a notification)."""
+        (a slip fixed on the spot: a notification) and the old details go."""
         text = self.query_one(f"#path-{role}", Input).value.strip()
         if not text:
             self.notify(
@@ -115,6 +116,7 @@ class FilesScreen(Screen[None]):
         path = Path(text).expanduser()
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            self._forget(role, f"{path.name or path} {what}")
             show_error(
                 self,
                 InputError(
@@ -134,13 +136,28 @@ class FilesScreen(Screen[None]):
             else:
                 self._hide_inspection()  # never one file's details under another
 
-    def _hide_inspection(self) -> None:
+    def _hide_inspection(self, why: str | None = None) -> None:
+        title = ROLE_TITLES[self.role]
         self.query_one("#details-title", Label).update(
-            f"{ROLE_TITLES[self.role]}: press enter or ctrl+r to inspect it"
+            f"{title}: {why}"
+            if why
+            else f"{title}: press enter or ctrl+r to inspect it"
         )
         self.query_one("#summary", Static).update("")
         for part in ("#layout-row", "#preview", "#mapping"):
             self.query_one(part).display = False
+
+    def _forget(self, role: str, why: str | None = None) -> None:
+        """Drop the role's inspection: its preview is of a file no longer named."""
+        self.inspections.pop(role, None)
+        if role == self.role:
+            self._hide_inspection(why)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        role = (event.input.id or "").removeprefix("path-")
+        shown = self.inspections.get(role)
+        if shown is not None and Path(event.value.strip()).expanduser() != shown.path:
+            self._forget(role)
 
     # -- inspecting ----------------------------------------------------------------
 
@@ -159,6 +176,7 @@ class FilesScreen(Screen[None]):
         except CasetuiError as err:
             # A file that is there but will not parse: the message names the row
             # and needs reading, so it opens in a dialog that can be copied from.
+            self._forget(self.role, f"{path.name} could not be read")
             show_error(self, err, dialog=True)
             return
         self.inspections[self.role] = inspection
@@ -301,6 +319,7 @@ class FilesScreen(Screen[None]):
         self.query_one("#report", Static).update(
             f"Loading {path.name} ... (ctrl+x cancels)"
         )
+        self._loading = (role, path)
         self._load(role, path, layout_name, layout)
 
     def _mapped_layout(self, role: str) -> layouts.Layout:
@@ -378,6 +397,11 @@ class FilesScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if report_worker_failure(self, event):
             self.query_one("#progress").display = False
+            if self._loading is not None:
+                role, path = self._loading
+                shown = self.inspections.get(role)
+                if shown is None or shown.path != path:
+                    self._forget(role, f"{path.name} could not be loaded")
             self.query_one("#report", Static).update("Loading failed.")
 
     # -- other keys ----------------------------------------------------------------

@@ -224,6 +224,38 @@ async def test_a_file_that_will_not_parse_opens_a_dialog_on_enter(conversion, tm
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, FilesScreen)
+        assert "export.csv could not be read" in shown(app.screen, "#details-title")
+
+
+async def test_the_old_preview_goes_when_the_path_names_a_file_that_fails(
+    conversion, casework_csv, tmp_path
+):
+    attest_all(conversion)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(bytes(range(256)) * 8)
+    app = make_app(conversion, demo_files={"casework": casework_csv})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "casework.csv" in shown(screen, "#details-title")
+        assert screen.query_one("#preview", DataTable).display
+
+        for key in ("enter", "ctrl+l"):
+            field = screen.query_one("#path-casework", Input)
+            field.value = str(casework_csv)
+            await pilot.press("enter")  # the good file's preview again
+            await settle(pilot)
+            field.value = str(broken)
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.press("escape")  # the error dialog
+            await settle(pilot)
+            title = shown(screen, "#details-title")
+            assert "casework.csv" not in title and "broken.csv could not be" in title
+            assert "civicrm" not in shown(screen, "#summary")
+            assert not screen.query_one("#preview", DataTable).display
 
 
 async def test_a_path_to_no_file_is_a_notification_on_load_too(conversion, tmp_path):
