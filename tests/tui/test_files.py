@@ -267,3 +267,77 @@ async def test_a_path_to_no_file_is_a_notification_on_load_too(conversion, tmp_p
         await settle(pilot)
         assert isinstance(app.screen, FilesScreen)
         assert any("gone.csv does not exist" in n.message for n in app._notifications)
+
+
+async def tree_loaded(pilot) -> None:
+    """Wait until the file browser lists its folder (its loader never ends, so
+    settle() would wait for ever)."""
+    from textual.widgets import DirectoryTree
+
+    for _ in range(100):
+        await pilot.pause(0.02)
+        tree = pilot.app.screen.query_one(DirectoryTree)
+        if tree.root.children and Path(tree.root.data.path) == Path(tree.path):
+            return
+    raise AssertionError("the file browser never listed its folder")
+
+
+def rooted_at(picker) -> Path:
+    """The folder the file browser lists."""
+    from textual.widgets import DirectoryTree
+
+    return Path(picker.query_one(DirectoryTree).path).resolve()
+
+
+async def test_the_file_browser_goes_up_to_the_parent_folder(conversion, tmp_path):
+    from textual.widgets import DirectoryTree
+
+    from casetui.tui.widgets import FilePicker
+
+    attest_all(conversion)
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "old.csv").write_text("a\n1\n", encoding="utf-8")
+    wanted = tmp_path / "wanted.csv"
+    wanted.write_text("a\n1\n", encoding="utf-8")
+    app = make_app(conversion, demo_files={"casework": inner / "old.csv"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await tree_loaded(pilot)
+        picker = app.screen
+        assert isinstance(picker, FilePicker)
+        assert rooted_at(picker) == inner.resolve()
+
+        await pilot.press("backspace")
+        await tree_loaded(pilot)
+        assert rooted_at(picker) == tmp_path.resolve()
+        title = str(picker.query_one(".dialog-title", Static).render())
+        assert title == f"Pick a file under {tmp_path.resolve()}"
+        tree = picker.query_one(DirectoryTree)
+        while tree.cursor_node is None or tree.cursor_node.data.path != wanted:
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FilesScreen)
+        assert app.screen.query_one("#path-casework", Input).value == str(
+            wanted.resolve()
+        )
+
+
+async def test_left_on_a_top_entry_of_the_file_browser_goes_up(conversion, tmp_path):
+    from casetui.tui.widgets import FilePicker
+
+    attest_all(conversion)
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "old.csv").write_text("a\n1\n", encoding="utf-8")
+    app = make_app(conversion, demo_files={"casework": inner / "old.csv"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await tree_loaded(pilot)
+        assert isinstance(app.screen, FilePicker)
+        await pilot.press("down", "left")  # old.csv, a top entry
+        await tree_loaded(pilot)
+        assert rooted_at(app.screen) == tmp_path.resolve()
