@@ -14,7 +14,7 @@ from casetui.pipeline.export import TARGETS
 from casetui.tui.export import ExportScreen
 from casetui.tui.review import ReviewScreen
 from casetui.workflow import Conversion
-from tests.tui.conftest import attest_all, load_both, make_app, settle
+from tests.tui.conftest import attest_all, load_both, make_app, screen_text, settle
 
 
 @pytest.fixture
@@ -190,3 +190,28 @@ async def test_export_is_refused_on_screen_after_a_withdrawal(at_export: Convers
         await settle(pilot)
         assert "opt_in_plan" in app.screen.query_one("#error-text").text
     assert not (exports_dir() / at_export.session.id).exists()
+
+
+async def test_at_80x24_the_results_are_reached_by_keyboard(at_export: Conversion):
+    app = make_app(at_export)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Cases left undecided" not in screen_text(app)  # below the fold
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "Cases left undecided" in screen_text(app)
+        await pilot.press("pageup")
+        await pilot.pause()
+
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Files written to" in shown
+        assert "Cases left undecided" in shown
+        assert "likely stale addresses" in shown
+        await pilot.press("home")  # the form is one scroll away, by keyboard too
+        await pilot.pause()
+        assert "Export to (space toggles)" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        assert "likely stale addresses" in screen_text(app)
