@@ -1,7 +1,8 @@
 """The wizard's app: one screen per step, a step bar, the gate between steps.
 
 The app only wires screens together; each screen calls the `Conversion` and the
-session decides which step is current, so a resumed session opens where it left off.
+session decides which step is current. The session also remembers the step on
+screen, so a resumed session opens where it was left.
 """
 
 from __future__ import annotations
@@ -68,7 +69,19 @@ class CasetuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.conversion.session.name
-        self._show(self.current_step)
+        self._show(self._resume_step())
+
+    def _resume_step(self) -> str:
+        """The step that was on screen when the session was left (an earlier
+        one revisited, say), unless it has been locked again since; else the
+        current step."""
+        current = self.current_step
+        shown = self.conversion.session.shown_step()
+        if shown not in STEPS:
+            return current
+        if current in STEPS and STEPS.index(shown) > STEPS.index(current):
+            return current
+        return shown
 
     # -- moving between steps ------------------------------------------------------
 
@@ -81,6 +94,7 @@ class CasetuiApp(App[None]):
         else:
             self.switch_screen(screen)
         self.showing = step
+        self.conversion.session.set_shown_step(step)
         screen.mount(StepBar(step, *self._progress()), before=0)
         log.info("showing step %s", step)
 

@@ -181,3 +181,38 @@ async def test_a_refused_step_names_the_file_still_to_load(conversion, casework_
         assert "Finish the Files step first: the voter file is not loaded." in (
             warnings(app)
         )
+
+
+async def test_resume_opens_an_earlier_step_left_on_screen(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+    session_id = conversion.session.id
+    conversion.session.close()
+
+    resumed = Conversion(Session.open(session_id))
+    app = make_app(resumed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert step_bar(app).startswith("> 1 Checklist  [x] 2 Files  [ ] 3 Supp")
+    resumed.session.close()
+
+
+async def test_resume_never_opens_a_step_locked_since(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.session.set_shown_step("suppression")
+    conversion.withdraw("opt_in_plan")  # from the command line, say
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from casetui.paths import exports_dir
 from casetui.pipeline.export import TARGETS
+from casetui.session.store import Session
 from casetui.tui.export import ExportScreen
 from casetui.tui.review import ReviewScreen
 from casetui.workflow import Conversion
@@ -215,3 +216,31 @@ async def test_at_80x24_the_results_are_reached_by_keyboard(at_export: Conversio
         await pilot.press("end")
         await pilot.pause()
         assert "likely stale addresses" in screen_text(app)
+
+
+async def test_resuming_opens_the_review_revisited_from_export(at_export: Conversion):
+    case_id = at_export.review_queue()[0]
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("slash", *keys(case_id), "enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+    # Gone without quitting, as when the terminal is killed.
+    session_id = at_export.session.id
+    at_export.session.close()
+
+    resumed = Conversion(Session.open(session_id))
+    app = make_app(resumed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        bar = str(app.screen.query_one("#step-bar").render())
+        assert "> 4 Review" in bar
+    resumed.session.close()
