@@ -95,6 +95,7 @@ class ExportScreen(Screen[None]):
         Binding("ctrl+r", "export", "Export"),
         Binding("f5", "back_to_review", "Revisit review"),
     ]
+    HELP_KEYS = (("space", "Tick or untick the target or column under the cursor"),)
 
     def __init__(self, conversion: Conversion) -> None:
         super().__init__()

@@ -85,6 +85,7 @@ class FilesScreen(Screen[None]):
                     )
             yield ProgressBar(total=1.0, show_eta=False, id="progress")
             yield Static("", id="report", markup=False)
+        yield Static("", id="next-step", classes="next-step", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,7 +93,26 @@ class FilesScreen(Screen[None]):
         self.query_one("#mapping").display = False
         self.query_one("#layout-row").display = False
         self.query_one("#preview").display = False
+        self._show_next()
         self.query_one("#path-casework", Input).focus()
+
+    def _show_next(self) -> None:
+        """The line above the keys: which file is still to load, or how to go on."""
+        files = self.conversion.session.files()
+        todo = [role for role in ROLE_TITLES if role not in files]
+        if not todo:
+            text = "Both files are loaded: ctrl+n continues to suppression."
+        elif len(todo) == len(ROLE_TITLES):
+            text = (
+                "Load both files: Enter inspects the one at the cursor, ctrl+l "
+                "loads it."
+            )
+        else:
+            text = (
+                f"{ROLE_TITLES[todo[0]]} still to load: Enter or ctrl+r inspects "
+                "it, ctrl+l loads it."
+            )
+        self.query_one("#next-step", Static).update(text)
 
     def _status(self, role: str) -> str:
         record = self.conversion.session.files().get(role)
@@ -138,10 +158,12 @@ class FilesScreen(Screen[None]):
 
     def _hide_inspection(self, why: str | None = None) -> None:
         title = ROLE_TITLES[self.role]
+        record = self.conversion.session.files().get(self.role)
+        typed = self.query_one(f"#path-{self.role}", Input).value.strip()
+        if why is None and record is not None and _same(Path(typed), record.path):
+            why = f"{record.path.name} is loaded; enter or ctrl+r inspects it again"
         self.query_one("#details-title", Label).update(
-            f"{title}: {why}"
-            if why
-            else f"{title}: press enter or ctrl+r to inspect it"
+            f"{title}: {why or 'press enter or ctrl+r to inspect it'}"
         )
         self.query_one("#summary", Static).update("")
         for part in ("#layout-row", "#preview", "#mapping"):
@@ -388,6 +410,9 @@ class FilesScreen(Screen[None]):
             lines += ["Scrub report (what was removed before storing):"]
             lines += [f"  {line}" for line in loaded.scrub.lines()]
         self.app.refresh_step_bar()  # type: ignore[attr-defined]
+        self._show_next()
+        if loaded.role == self.role and loaded.role not in self.inspections:
+            self._hide_inspection()  # the title says the file is loaded now
         self.reports[loaded.role] = "\n".join(lines)
         self.query_one("#report", Static).update(self.reports[loaded.role])
         if loaded.role == "casework" and "voter" not in self.conversion.session.files():
@@ -427,6 +452,14 @@ class FilesScreen(Screen[None]):
             show_error(self, err)
             return
         self.app.advance()  # type: ignore[attr-defined]
+
+
+def _same(typed: Path, loaded: Path) -> bool:
+    """Whether the path typed names the file loaded (stored resolved)."""
+    try:
+        return typed.expanduser().resolve() == loaded
+    except OSError:
+        return False
 
 
 def _delimiter_name(delimiter: str | None) -> str:

@@ -206,6 +206,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines = Text()
+        for key, description in getattr(self.over, "HELP_KEYS", ()):
+            lines.append(f"{key:>12}  ", style="bold")
+            lines.append(description + "\n")
         seen: set[tuple[str, str]] = set()
         for key, active in self.over.active_bindings.items():
             binding = active.binding

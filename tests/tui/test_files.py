@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from casetui.tui.files import MAP_MYSELF, FilesScreen
 from casetui.tui.suppression import SuppressionScreen
-from tests.tui.conftest import attest_all, make_app, settle
+from tests.tui.conftest import attest_all, make_app, screen_text, settle
 
 
 def shown(screen, selector: str) -> str:
@@ -341,3 +341,27 @@ async def test_left_on_a_top_entry_of_the_file_browser_goes_up(conversion, tmp_p
         await pilot.press("down", "left")  # old.csv, a top entry
         await tree_loaded(pilot)
         assert rooted_at(app.screen) == tmp_path.resolve()
+
+
+async def test_the_hint_follows_the_files_loaded(conversion, casework_csv, voter_csv):
+    attest_all(conversion)
+    demo = {"casework": casework_csv, "voter": voter_csv}
+    app = make_app(conversion, demo_files=demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert shown(screen, "#next-step").startswith("Load both files")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert shown(screen, "#next-step").startswith("Voter file still to load")
+        await pilot.press("ctrl+l")  # the voter path has the cursor now
+        await settle(pilot)
+        assert shown(screen, "#next-step") == (
+            "Both files are loaded: ctrl+n continues to suppression."
+        )
+        title = shown(screen, "#details-title")
+        assert (
+            title
+            == "Voter file: voters.csv is loaded; enter or ctrl+r inspects it again"
+        )
+        assert "ctrl+n continues" in screen_text(app)
