@@ -16,10 +16,11 @@ from textual.worker import Worker, get_current_worker
 
 from casetui.errors import CasetuiError, InputError
 from casetui.pipeline import layouts
+from casetui.tui import file_text
+from casetui.tui.file_text import ROLE_TITLES
 from casetui.tui.widgets import FilePicker, plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, FileInspection, LoadedFile
 
-ROLE_TITLES = {"casework": "Casework file", "voter": "Voter file"}
 MAP_MYSELF = "__mapping__"
 """The layout Select's choice for "map the columns myself"."""
 
@@ -97,31 +98,11 @@ class FilesScreen(Screen[None]):
         self.query_one("#path-casework", Input).focus()
 
     def _show_next(self) -> None:
-        """The line above the keys: which file is still to load, or how to go on."""
-        files = self.conversion.session.files()
-        todo = [role for role in ROLE_TITLES if role not in files]
-        if not todo:
-            text = "Both files are loaded: ctrl+n continues to suppression."
-        elif len(todo) == len(ROLE_TITLES):
-            text = (
-                "Load both files: Enter inspects the one at the cursor, ctrl+l "
-                "loads it."
-            )
-        else:
-            text = (
-                f"{ROLE_TITLES[todo[0]]} still to load: Enter or ctrl+r inspects "
-                "it, ctrl+l loads it."
-            )
-        self.query_one("#next-step", Static).update(text)
+        loaded = self.conversion.session.files()
+        self.query_one("#next-step", Static).update(file_text.next_step(loaded))
 
     def _status(self, role: str) -> str:
-        record = self.conversion.session.files().get(role)
-        if record is None:
-            return "[ ] not loaded"
-        return (
-            f"[x] loaded {record.path.name}: {record.rows:,} rows, layout "
-            f"{record.layout}"
-        )
+        return file_text.status(self.conversion.session.files().get(role))
 
     def _path(self, role: str) -> Path | None:
         """The role's path when it names a file; otherwise the operator is told
@@ -160,7 +141,11 @@ class FilesScreen(Screen[None]):
         title = ROLE_TITLES[self.role]
         record = self.conversion.session.files().get(self.role)
         typed = self.query_one(f"#path-{self.role}", Input).value.strip()
-        if why is None and record is not None and _same(Path(typed), record.path):
+        if (
+            why is None
+            and record is not None
+            and file_text.same_file(Path(typed), record.path)
+        ):
             why = f"{record.path.name} is loaded; enter or ctrl+r inspects it again"
         self.query_one("#details-title", Label).update(
             f"{title}: {why or 'press enter or ctrl+r to inspect it'}"
@@ -210,19 +195,7 @@ class FilesScreen(Screen[None]):
             f"{title}: {inspection.path.name}"
         )
         layout = inspection.layout
-        found = (
-            f"{layout.title} ({layout.name}), header match {inspection.score:.0%}"
-            if layout
-            else "no known layout matches: map the columns below"
-        )
-        lines = [
-            f"Layout: {found}",
-            f"Encoding: {inspection.encoding}   Delimiter: "
-            f"{_delimiter_name(inspection.delimiter)}   Columns: "
-            f"{len(inspection.headers)}",
-            *(f"Note: {note}" for note in inspection.notes),
-        ]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary", Static).update(file_text.summary(inspection))
 
         select = self.query_one("#layout", Select)
         options = [
@@ -399,21 +372,11 @@ class FilesScreen(Screen[None]):
         self.query_one(f"#status-{loaded.role}", Static).update(
             self._status(loaded.role)
         )
-        lines = [
-            f"Loaded {loaded.path.name}: {loaded.rows:,} rows with layout "
-            f"{loaded.layout}."
-        ]
-        if loaded.report is not None:
-            lines += ["Load report:"]
-            lines += [f"  {line}" for line in loaded.report.lines()]
-        if loaded.scrub is not None:
-            lines += ["Scrub report (what was removed before storing):"]
-            lines += [f"  {line}" for line in loaded.scrub.lines()]
         self.app.refresh_step_bar()  # type: ignore[attr-defined]
         self._show_next()
         if loaded.role == self.role and loaded.role not in self.inspections:
             self._hide_inspection()  # the title says the file is loaded now
-        self.reports[loaded.role] = "\n".join(lines)
+        self.reports[loaded.role] = file_text.load_report(loaded)
         self.query_one("#report", Static).update(self.reports[loaded.role])
         if loaded.role == "casework" and "voter" not in self.conversion.session.files():
             self.query_one("#path-voter", Input).focus()
@@ -452,18 +415,3 @@ class FilesScreen(Screen[None]):
             show_error(self, err)
             return
         self.app.advance()  # type: ignore[attr-defined]
-
-
-def _same(typed: Path, loaded: Path) -> bool:
-    """Whether the path typed names the file loaded (stored resolved)."""
-    try:
-        return typed.expanduser().resolve() == loaded
-    except OSError:
-        return False
-
-
-def _delimiter_name(delimiter: str | None) -> str:
-    names = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
-    if delimiter is None:
-        return "none (spreadsheet)"
-    return names.get(delimiter, repr(delimiter))
