@@ -146,6 +146,20 @@ class Conversion(ExportStep):
         if "checklist" in self.session.completed_steps():
             self.session.reopen_step("checklist")
 
+    def still_to_do(self, step: str) -> list[str]:
+        """What keeps `step` from being completed, in words for the operator
+        ("opt_in_plan is not attested", "the voter file is not loaded"); empty
+        when only the step's own Continue is left."""
+        if step == "checklist":
+            todo = [] if self.session.operator else ["your name is not entered"]
+            return todo + [f"{k} is not attested" for k in self.missing_attestations()]
+        if step == "files":
+            files = self.session.files()
+            return [
+                f"the {role} file is not loaded" for role in ROLES if role not in files
+            ]
+        return []
+
     def complete_checklist(self) -> None:
         """Close the checklist step; raises GateError naming what is missing."""
         missing = self.missing_attestations()
@@ -313,15 +327,40 @@ class Conversion(ExportStep):
         return summary
 
     def rule_hits(self, rule: str) -> pl.DataFrame:
-        """The cases a rule hits, with their override (if any), for review."""
+        """The cases a rule hits, with their override (if any) and the other
+        rules still holding each case (comma-separated, or null), for review."""
         overrides = self.session.overrides()
         hits = self.frame("hits").filter(pl.col("rule") == rule)
         cases = self.frame("cases").select(
             "case_id", "first_name", "last_name", "category", "status", "outcome"
         )
         rows = hits.join(cases, on="case_id", how="left")
-        reasons = [overrides.get((c, rule)) for c in rows["case_id"].to_list()]
-        return rows.with_columns(pl.Series("override", reasons, dtype=pl.Utf8))
+        ids = rows["case_id"].to_list()
+        reasons = [overrides.get((c, rule)) for c in ids]
+        holding = self._holding(set(ids), overrides)
+        others = [
+            ", ".join(r for r in holding.get(c, []) if r != rule) or None for c in ids
+        ]
+        return rows.with_columns(
+            pl.Series("override", reasons, dtype=pl.Utf8),
+            pl.Series("held_by", others, dtype=pl.Utf8),
+        )
+
+    def held_by(self, case_id: str) -> list[str]:
+        """The rules keeping `case_id` out of matching, in RULES order: its hits
+        with no override, and the category rules whatever the overrides say.
+        Empty when the case goes on."""
+        return self._holding({case_id}, self.session.overrides()).get(case_id, [])
+
+    def _holding(
+        self, case_ids: set[str], overrides: dict[tuple[str, str], str]
+    ) -> dict[str, list[str]]:
+        hits = self.frame("hits").filter(pl.col("case_id").is_in(list(case_ids)))
+        holding: dict[str, list[str]] = {}
+        for case_id, rule in hits.select("case_id", "rule").iter_rows():
+            if rule in NOT_OVERRIDABLE or (case_id, rule) not in overrides:
+                holding.setdefault(case_id, []).append(rule)
+        return holding
 
     def override(self, case_id: str, rule: str, reason: str) -> None:
         """Let a case through one rule. Raises GateError for a rule that no

@@ -520,6 +520,21 @@ class Session:
         """Return the case the review was on, or None."""
         return self._meta("cursor")
 
+    def set_shown_step(self, step: str) -> None:
+        """Remember the wizard step on screen, so resuming opens it (not
+        audited: a place to resume from, like the review's cursor)."""
+        _check_step(step)
+        try:
+            with self._lock, db.saving(self.id):
+                self._set_meta(self._conn, "shown_step", step)
+        except SessionError as exc:
+            log.warning("session %s: step on screen not saved (%s)", self.id,
+                        exc.title)  # fmt: skip
+
+    def shown_step(self) -> str | None:
+        """Return the wizard step last on screen, or None."""
+        return self._meta("shown_step")
+
     # -- exports and audit ---------------------------------------------------------
 
     def record_export(self, target: str, path: Path, rows: int, sha256: str) -> None:

@@ -1,7 +1,8 @@
 """The wizard's app: one screen per step, a step bar, the gate between steps.
 
 The app only wires screens together; each screen calls the `Conversion` and the
-session decides which step is current, so a resumed session opens where it left off.
+session decides which step is current. The session also remembers the step on
+screen, so a resumed session opens where it was left.
 """
 
 from __future__ import annotations
@@ -68,7 +69,19 @@ class CasetuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.conversion.session.name
-        self._show(self.current_step)
+        self._show(self._resume_step())
+
+    def _resume_step(self) -> str:
+        """The step that was on screen when the session was left (an earlier
+        one revisited, say), unless it has been locked again since; else the
+        current step."""
+        current = self.current_step
+        shown = self.conversion.session.shown_step()
+        if shown not in STEPS:
+            return current
+        if current in STEPS and STEPS.index(shown) > STEPS.index(current):
+            return current
+        return shown
 
     # -- moving between steps ------------------------------------------------------
 
@@ -81,13 +94,25 @@ class CasetuiApp(App[None]):
         else:
             self.switch_screen(screen)
         self.showing = step
+        self.conversion.session.set_shown_step(step)
+        screen.mount(StepBar(step, *self._progress()), before=0)
+        log.info("showing step %s", step)
+
+    def _progress(self) -> tuple[set[str], frozenset[str]]:
+        """The completed steps, and those of them left with work to do."""
         completed = self.conversion.session.completed_steps()
         # The review can be left with cases undecided; they stay out of exports.
         unfinished = frozenset(
             {"match"} if "match" in completed and self._undecided() else ()
         )
-        screen.mount(StepBar(step, completed, unfinished), before=0)
-        log.info("showing step %s", step)
+        return completed, unfinished
+
+    def refresh_step_bar(self) -> None:
+        """Redraw the step bar after a step was completed or locked again (an
+        attestation withdrawn, a new file loaded) without leaving the screen."""
+        completed, unfinished = self._progress()
+        for bar in self.screen.query(StepBar):
+            bar.show_progress(completed, unfinished)
 
     def _undecided(self) -> bool:
         try:
@@ -101,12 +126,19 @@ class CasetuiApp(App[None]):
 
     def action_goto_step(self, step: str) -> None:
         """Go to `step` if it is the current step or an earlier one; a later step
-        is refused with a notification naming what to finish first."""
-        if STEPS.index(step) > STEPS.index(self.current_step):
+        is refused with a notification naming what is missing."""
+        current = self.current_step
+        if current in STEPS and STEPS.index(step) > STEPS.index(current):
+            todo = self.conversion.still_to_do(current)
+            key = f"F{STEPS.index(current) + 2}"
+            reason = (
+                "; ".join(todo) if todo else f"continue from it with ctrl+n ({key})"
+            )
             self.notify(
-                f"Finish the {STEP_TITLES[self.current_step]} step first.",
+                f"Finish the {STEP_TITLES[current]} step first: {reason}.",
                 title=f"{STEP_TITLES[step]} is not available yet",
                 severity="warning",
+                markup=False,
             )
             return
         if step != self.showing:

@@ -38,6 +38,8 @@ class ChecklistScreen(Screen[None]):
         Binding("ctrl+t", "attest_focused", "Attest item"),
         Binding("ctrl+n", "continue", "Continue"),
     ]
+    HELP_KEYS = (("space", "Tick or untick the item's box: attest, or withdraw"),)
+    """Keys of the fields themselves, which the help lists besides the bindings."""
 
     def __init__(self, conversion: Conversion) -> None:
         super().__init__()
@@ -64,6 +66,7 @@ class ChecklistScreen(Screen[None]):
                 )
             for number, item in enumerate(CHECKLIST, start=1):
                 yield self._item(number, item, attested.get(item.key))
+        yield Static("", id="next-step", classes="next-step", markup=False)
         yield Footer()
 
     def _item(
@@ -99,7 +102,21 @@ class ChecklistScreen(Screen[None]):
         return box
 
     def on_mount(self) -> None:
+        self._show_next()
         self.query_one("#operator", Input).focus()
+
+    def _show_next(self) -> None:
+        """The line above the keys: what is left to do here, or how to go on."""
+        missing = self.conversion.missing_attestations()
+        if missing:
+            done = len(CHECKLIST) - len(missing)
+            text = (
+                f"{done} of {len(CHECKLIST)} items attested. Tick each with space "
+                "once its fields are filled in."
+            )
+        else:
+            text = "Every item is attested: ctrl+n continues to the files."
+        self.query_one("#next-step", Static).update(text)
 
     # -- attesting ---------------------------------------------------------------
 
@@ -144,6 +161,7 @@ class ChecklistScreen(Screen[None]):
         box.add_class("-attested")
         self._set_checkbox(checkbox, True)
         checkbox.label = "Attested"
+        self._progress_changed()
         return True
 
     @staticmethod
@@ -163,6 +181,11 @@ class ChecklistScreen(Screen[None]):
             self.conversion.withdraw(key)
             self.query_one(f"#item-{key}", Vertical).remove_class("-attested")
             event.checkbox.label = "I attest this"
+            self._progress_changed()
+
+    def _progress_changed(self) -> None:
+        self._show_next()
+        self.app.refresh_step_bar()  # type: ignore[attr-defined]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Editing an attested item's field withdraws the attestation: what is

@@ -55,7 +55,7 @@ class ExportScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ExportScreen #export-form {
-        height: auto;
+        height: 1fr;
         padding: 0 1;
     }
     ExportScreen #export-targets {
@@ -95,6 +95,7 @@ class ExportScreen(Screen[None]):
         Binding("ctrl+r", "export", "Export"),
         Binding("f5", "back_to_review", "Revisit review"),
     ]
+    HELP_KEYS = (("space", "Tick or untick the target or column under the cursor"),)
 
     def __init__(self, conversion: Conversion) -> None:
         super().__init__()
@@ -206,6 +207,15 @@ class ExportScreen(Screen[None]):
             f"{len(self.written)} file(s) written to {folder}.", title="Exported"
         )
         self._show_counts()
+        self.call_after_refresh(self._show_result)
+
+    def _show_result(self) -> None:
+        """Bring the results into view and give the form the keys, so Down and
+        PageDown read on when they do not fit (80x24); Tab goes back to the
+        fields."""
+        form = self.query_one("#export-form", VerticalScroll)
+        form.scroll_to_widget(self.query_one("#export-result"), top=True, animate=False)
+        form.focus(scroll_visible=False)
 
     def _show_counts(self) -> None:
         lines: list[Content] = []

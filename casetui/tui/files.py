@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from casetui.errors import CasetuiError
+from casetui.errors import CasetuiError, InputError
 from casetui.pipeline import layouts
+from casetui.tui import file_text
+from casetui.tui.file_text import ROLE_TITLES
 from casetui.tui.widgets import FilePicker, plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, FileInspection, LoadedFile
 
-ROLE_TITLES = {"casework": "Casework file", "voter": "Voter file"}
 MAP_MYSELF = "__mapping__"
 """The layout Select's choice for "map the columns myself"."""
 
@@ -41,6 +42,7 @@ class FilesScreen(Screen[None]):
         self.role = "casework"
         self.inspections: dict[str, FileInspection] = {}
         self.reports: dict[str, str] = {}
+        self._loading: tuple[str, Path] | None = None
 
     def compose(self) -> ComposeResult:
         recorded = self.conversion.session.files()
@@ -84,6 +86,7 @@ class FilesScreen(Screen[None]):
                     )
             yield ProgressBar(total=1.0, show_eta=False, id="progress")
             yield Static("", id="report", markup=False)
+        yield Static("", id="next-step", classes="next-step", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,18 +94,19 @@ class FilesScreen(Screen[None]):
         self.query_one("#mapping").display = False
         self.query_one("#layout-row").display = False
         self.query_one("#preview").display = False
+        self._show_next()
         self.query_one("#path-casework", Input).focus()
 
+    def _show_next(self) -> None:
+        loaded = self.conversion.session.files()
+        self.query_one("#next-step", Static).update(file_text.next_step(loaded))
+
     def _status(self, role: str) -> str:
-        record = self.conversion.session.files().get(role)
-        if record is None:
-            return "[ ] not loaded"
-        return (
-            f"[x] loaded {record.path.name}: {record.rows:,} rows, layout "
-            f"{record.layout}"
-        )
+        return file_text.status(self.conversion.session.files().get(role))
 
     def _path(self, role: str) -> Path | None:
+        """The role's path when it names a file; otherwise the operator is told
+        (a slip fixed on the spot: a notification) and the old details go."""
         text = self.query_one(f"#path-{role}", Input).value.strip()
         if not text:
             self.notify(
@@ -110,7 +114,19 @@ class FilesScreen(Screen[None]):
                 severity="warning",
             )
             return None
-        return Path(text).expanduser()
+        path = Path(text).expanduser()
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            self._forget(role, f"{path.name or path} {what}")
+            show_error(
+                self,
+                InputError(
+                    "File not found",
+                    f"{path} {what}. Check the path, or press ctrl+f to browse.",
+                ),
+            )
+            return None
+        return path
 
     def on_descendant_focus(self, event) -> None:
         widget_id = event.widget.id or ""
@@ -121,13 +137,34 @@ class FilesScreen(Screen[None]):
             else:
                 self._hide_inspection()  # never one file's details under another
 
-    def _hide_inspection(self) -> None:
+    def _hide_inspection(self, why: str | None = None) -> None:
+        title = ROLE_TITLES[self.role]
+        record = self.conversion.session.files().get(self.role)
+        typed = self.query_one(f"#path-{self.role}", Input).value.strip()
+        if (
+            why is None
+            and record is not None
+            and file_text.same_file(Path(typed), record.path)
+        ):
+            why = f"{record.path.name} is loaded; enter or ctrl+r inspects it again"
         self.query_one("#details-title", Label).update(
-            f"{ROLE_TITLES[self.role]}: press enter or ctrl+r to inspect it"
+            f"{title}: {why or 'press enter or ctrl+r to inspect it'}"
         )
         self.query_one("#summary", Static).update("")
         for part in ("#layout-row", "#preview", "#mapping"):
             self.query_one(part).display = False
+
+    def _forget(self, role: str, why: str | None = None) -> None:
+        """Drop the role's inspection: its preview is of a file no longer named."""
+        self.inspections.pop(role, None)
+        if role == self.role:
+            self._hide_inspection(why)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        role = (event.input.id or "").removeprefix("path-")
+        shown = self.inspections.get(role)
+        if shown is not None and Path(event.value.strip()).expanduser() != shown.path:
+            self._forget(role)
 
     # -- inspecting ----------------------------------------------------------------
 
@@ -144,7 +181,10 @@ class FilesScreen(Screen[None]):
         try:
             inspection = self.conversion.inspect(path, self.role)
         except CasetuiError as err:
-            show_error(self, err)
+            # A file that is there but will not parse: the message names the row
+            # and needs reading, so it opens in a dialog that can be copied from.
+            self._forget(self.role, f"{path.name} could not be read")
+            show_error(self, err, dialog=True)
             return
         self.inspections[self.role] = inspection
         self._show_inspection(inspection)
@@ -155,19 +195,7 @@ class FilesScreen(Screen[None]):
             f"{title}: {inspection.path.name}"
         )
         layout = inspection.layout
-        found = (
-            f"{layout.title} ({layout.name}), header match {inspection.score:.0%}"
-            if layout
-            else "no known layout matches: map the columns below"
-        )
-        lines = [
-            f"Layout: {found}",
-            f"Encoding: {inspection.encoding}   Delimiter: "
-            f"{_delimiter_name(inspection.delimiter)}   Columns: "
-            f"{len(inspection.headers)}",
-            *(f"Note: {note}" for note in inspection.notes),
-        ]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary", Static).update(file_text.summary(inspection))
 
         select = self.query_one("#layout", Select)
         options = [
@@ -286,6 +314,7 @@ class FilesScreen(Screen[None]):
         self.query_one("#report", Static).update(
             f"Loading {path.name} ... (ctrl+x cancels)"
         )
+        self._loading = (role, path)
         self._load(role, path, layout_name, layout)
 
     def _mapped_layout(self, role: str) -> layouts.Layout:
@@ -343,17 +372,11 @@ class FilesScreen(Screen[None]):
         self.query_one(f"#status-{loaded.role}", Static).update(
             self._status(loaded.role)
         )
-        lines = [
-            f"Loaded {loaded.path.name}: {loaded.rows:,} rows with layout "
-            f"{loaded.layout}."
-        ]
-        if loaded.report is not None:
-            lines += ["Load report:"]
-            lines += [f"  {line}" for line in loaded.report.lines()]
-        if loaded.scrub is not None:
-            lines += ["Scrub report (what was removed before storing):"]
-            lines += [f"  {line}" for line in loaded.scrub.lines()]
-        self.reports[loaded.role] = "\n".join(lines)
+        self.app.refresh_step_bar()  # type: ignore[attr-defined]
+        self._show_next()
+        if loaded.role == self.role and loaded.role not in self.inspections:
+            self._hide_inspection()  # the title says the file is loaded now
+        self.reports[loaded.role] = file_text.load_report(loaded)
         self.query_one("#report", Static).update(self.reports[loaded.role])
         if loaded.role == "casework" and "voter" not in self.conversion.session.files():
             self.query_one("#path-voter", Input).focus()
@@ -362,6 +385,11 @@ class FilesScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if report_worker_failure(self, event):
             self.query_one("#progress").display = False
+            if self._loading is not None:
+                role, path = self._loading
+                shown = self.inspections.get(role)
+                if shown is None or shown.path != path:
+                    self._forget(role, f"{path.name} could not be loaded")
             self.query_one("#report", Static).update("Loading failed.")
 
     # -- other keys ----------------------------------------------------------------
@@ -387,10 +415,3 @@ class FilesScreen(Screen[None]):
             show_error(self, err)
             return
         self.app.advance()  # type: ignore[attr-defined]
-
-
-def _delimiter_name(delimiter: str | None) -> str:
-    names = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
-    if delimiter is None:
-        return "none (spreadsheet)"
-    return names.get(delimiter, repr(delimiter))

@@ -16,8 +16,10 @@ from casetui.pipeline.suppress import NOT_OVERRIDABLE
 from casetui.tui.widgets import plain, report_worker_failure, show_error
 from casetui.workflow import Conversion, RuleSummary
 
-HIT_COLUMNS = ("Case", "Kept", "Name", "Category", "Status", "Outcome", "Detail")
-RULE_COLUMNS = ("Rule", "Hits", "Overridden", "Description")
+# Detail (why the rule hit) comes early so it shows on a narrow terminal; the
+# selected rule's description is written in full under the rules table.
+HIT_COLUMNS = ("Case", "Override", "Detail", "Name", "Category", "Status", "Outcome")
+RULE_COLUMNS = ("Rule", "Hits", "Overridden")
 
 
 class OverrideDialog(ModalScreen[str | None]):
@@ -25,10 +27,11 @@ class OverrideDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, case_id: str, rule: str) -> None:
+    def __init__(self, case_id: str, rule: str, others: list[str]) -> None:
         super().__init__()
         self.case_id = case_id
         self.rule = rule
+        self.others = others
 
     def compose(self) -> ComposeResult:
         with Vertical(id="override-dialog", classes="dialog"):
@@ -37,6 +40,13 @@ class OverrideDialog(ModalScreen[str | None]):
                 classes="dialog-title",
                 markup=False,
             )
+            if self.others:
+                yield Static(
+                    f"The case is also held by {', '.join(self.others)}: it stays "
+                    "out of matching until that is lifted too.",
+                    classes="why",
+                    markup=False,
+                )
             yield Static(
                 "The reason is stored in the audit log with your name. "
                 "Do not type personal details.",
@@ -83,6 +93,7 @@ class SuppressionScreen(Screen[None]):
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield DataTable(id="rules", cursor_type="row")
             yield Label("", id="hits-title", classes="section-title", markup=False)
+            yield Static("", id="rule-why", classes="why", markup=False)
             yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -156,7 +167,6 @@ class SuppressionScreen(Screen[None]):
                     plain(rule.rule),
                     f"{rule.hits:,}",
                     f"{rule.overridden:,}",
-                    plain(rule.description),
                     key=rule.rule,
                 )
         if self.rules and self.rule is None:
@@ -185,12 +195,12 @@ class SuppressionScreen(Screen[None]):
             )
             cells = (
                 hit["case_id"],
-                _kept(hit.get("override")),
+                _badge(hit.get("override"), hit.get("held_by")),
+                hit.get("detail"),
                 name,
                 hit.get("category"),
                 hit.get("status"),
                 hit.get("outcome"),
-                hit.get("detail"),
             )
             table.add_row(*(plain(cell) for cell in cells), key=hit["case_id"])
             self.hit_ids.append(hit["case_id"])
@@ -201,11 +211,19 @@ class SuppressionScreen(Screen[None]):
         self.query_one("#hits-title", Label).update(
             f"Cases hit by {rule}: {len(self.hit_ids):,} ({how})"
         )
+        described = {summary.rule: summary.description for summary in self.rules}
+        self.query_one("#rule-why", Static).update(described.get(rule, ""))
 
-    def _mark(self, case_id: str, reason: str | None) -> None:
+    def _others_holding(self, case_id: str, rule: str) -> list[str]:
+        """The rules besides `rule` that still keep the case out."""
+        return [r for r in self.conversion.held_by(case_id) if r != rule]
+
+    def _mark(self, case_id: str, rule: str, reason: str | None) -> None:
         """Show one hit's override state and the new totals, in place."""
         hits = self.query_one("#hits", DataTable)
-        hits.update_cell(case_id, "Kept", plain(_kept(reason)), update_width=True)
+        others = ", ".join(self._others_holding(case_id, rule)) or None
+        badge = plain(_badge(reason, others))
+        hits.update_cell(case_id, "Override", badge, update_width=True)
         self._refresh()
 
     def _selected_hit(self) -> str | None:
@@ -238,10 +256,23 @@ class SuppressionScreen(Screen[None]):
             except CasetuiError as err:
                 show_error(self, err)
                 return
-            self.notify(f"Case {case_id} goes on despite {rule}.", title="Overridden")
-            self._mark(case_id, reason)
+            others = self._others_holding(case_id, rule)
+            if others:
+                # One override lifts one rule; saying "goes on" here would be false.
+                self.notify(
+                    f"{rule} overridden for case {case_id}; still held by "
+                    f"{', '.join(others)}.",
+                    title="Overridden, still suppressed",
+                    severity="warning",
+                )
+            else:
+                self.notify(
+                    f"Case {case_id} goes on despite {rule}.", title="Overridden"
+                )
+            self._mark(case_id, rule, reason)
 
-        self.app.push_screen(OverrideDialog(case_id, rule), decided)
+        others = self._others_holding(case_id, rule)
+        self.app.push_screen(OverrideDialog(case_id, rule, others), decided)
 
     def action_restore(self) -> None:
         case_id, rule = self._selected_hit(), self.rule
@@ -253,7 +284,7 @@ class SuppressionScreen(Screen[None]):
             show_error(self, err)
             return
         self.notify(f"Rule {rule} applies to case {case_id} again.", title="Restored")
-        self._mark(case_id, None)
+        self._mark(case_id, rule, None)
 
     def action_continue(self) -> None:
         try:
@@ -264,6 +295,10 @@ class SuppressionScreen(Screen[None]):
         self.app.advance()  # type: ignore[attr-defined]
 
 
-def _kept(reason: str | None) -> str:
-    """The hit's override badge: text, so it reads without colour."""
-    return "[kept]" if reason else ""
+def _badge(reason: str | None, held_by: str | None) -> str:
+    """The hit's override badge, text so it reads without colour: "[kept]" only
+    when the case goes on; an override while another rule still holds the case
+    names that rule."""
+    if not reason:
+        return ""
+    return f"[overridden; held by {held_by}]" if held_by else "[kept]"

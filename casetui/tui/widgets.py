@@ -59,6 +59,12 @@ class StepBar(Static):
         self.completed = set(completed)
         self.unfinished = set(unfinished)
 
+    def show_progress(self, completed: set[str], unfinished: frozenset[str]) -> None:
+        """Show the steps as they stand now."""
+        self.completed = set(completed)
+        self.unfinished = set(unfinished)
+        self.refresh()
+
     def render(self) -> Text:
         line = Text()
         for number, (step, title) in enumerate(STEP_TITLES.items(), start=1):
@@ -224,7 +230,9 @@ def help_lines(screen: Screen) -> list[tuple[str, str]]:
         keys = actions.setdefault(binding.tooltip or binding.description, [])
         if key not in keys:
             keys.append(key)
-    return [(keys_text(keys), what) for what, keys in actions.items()]
+    # Keys a step handles itself rather than by binding (space on a checkbox).
+    own = list(getattr(screen, "HELP_KEYS", ()))
+    return own + [(keys_text(keys), what) for what, keys in actions.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -256,19 +264,65 @@ class HelpScreen(ModalScreen[None]):
 
 
 class FilePicker(ModalScreen[Path | None]):
-    """A directory tree to pick a file with; returns the path or None."""
+    """A directory tree to pick a file with; returns the path or None. Backspace
+    (or Left on a top entry) re-roots the tree at the parent folder, so a file
+    outside the folder it opened in can be reached."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("backspace", "parent", "Parent folder"),
+        Binding("left", "left", "Parent folder", show=False),
+    ]
 
     def __init__(self, start: Path) -> None:
         super().__init__()
-        self.start = start if start.is_dir() else Path.cwd()
+        self.start = (start if start.is_dir() else Path.cwd()).resolve()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="file-picker", classes="dialog"):
-            yield Label(f"Pick a file under {self.start}", classes="dialog-title")
+            yield Label("", id="picker-title", classes="dialog-title", markup=False)
             yield DirectoryTree(self.start)
-            yield Label("Enter picks a file; Esc cancels.", classes="hint")
+            yield Label(
+                "Enter picks a file or opens a folder; Backspace goes up to the "
+                "parent folder; Esc cancels.",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self._show_folder(self.start)
+
+    @property
+    def folder(self) -> Path:
+        """The folder the tree is rooted at now."""
+        return Path(self.query_one(DirectoryTree).path)
+
+    def _show_folder(self, folder: Path) -> None:
+        tree = self.query_one(DirectoryTree)
+        if Path(tree.path) != folder:
+            tree.path = folder
+        self.query_one("#picker-title", Label).update(f"Pick a file under {folder}")
+        tree.focus()
+
+    def action_parent(self) -> None:
+        folder = self.folder
+        if folder.parent == folder:
+            self.notify("This is the top folder.", severity="information")
+            return
+        self._show_folder(folder.parent)
+
+    def action_left(self) -> None:
+        """Left closes the open folder under the cursor, moves to the folder an
+        entry is in, and from a top entry goes up to the parent folder."""
+        tree = self.query_one(DirectoryTree)
+        node = tree.cursor_node
+        if node is None or node.parent is None:  # the root: the folder itself
+            self.action_parent()
+        elif node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent.parent is not None:
+            tree.move_cursor(node.parent)
+        else:
+            self.action_parent()
 
     def on_directory_tree_file_selected(
         self, event: DirectoryTree.FileSelected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Checkbox
+
 from casetui.session.store import Session
 from casetui.tui.app import CasetuiApp
 from casetui.tui.checklist import ChecklistScreen
@@ -108,3 +110,109 @@ async def test_quit_says_the_session_is_saved(conversion):
         await pilot.pause()
     assert any("Session saved" in n.message for n in app._notifications)
     assert app.return_code == 0
+
+
+def warnings(app: CasetuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_unticking_an_item_unticks_the_later_steps_in_the_bar(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.run_suppression()
+    conversion.complete_suppression()
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert step_bar(app).startswith("> 1 Checklist  [x] 2 Files  [x] 3 Supp")
+
+        app.screen.query_one("#attest-opt_in_plan", Checkbox).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert step_bar(app).startswith("> 1 Checklist  [ ] 2 Files  [ ] 3 Supp")
+
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
+        assert (
+            "Finish the Checklist step first: opt_in_plan is not attested."
+            in warnings(app)
+        )
+
+
+async def test_loading_a_new_file_unticks_suppression_in_the_bar(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.run_suppression()
+    conversion.complete_suppression()
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert step_bar(app).startswith("[x] 1 Checklist  > 2 Files  [x] 3 Supp")
+
+        await pilot.press("ctrl+l")  # the casework file again
+        await settle(pilot)
+        assert step_bar(app).startswith("[x] 1 Checklist  > 2 Files  [ ] 3 Supp")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, FilesScreen)
+        assert (
+            "Finish the Suppression step first: continue from it with ctrl+n (F4)."
+            in warnings(app)
+        )
+
+
+async def test_a_refused_step_names_the_file_still_to_load(conversion, casework_csv):
+    attest_all(conversion)
+    conversion.load("casework", casework_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "Finish the Files step first: the voter file is not loaded." in (
+            warnings(app)
+        )
+
+
+async def test_resume_opens_an_earlier_step_left_on_screen(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+    session_id = conversion.session.id
+    conversion.session.close()
+
+    resumed = Conversion(Session.open(session_id))
+    app = make_app(resumed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert step_bar(app).startswith("> 1 Checklist  [x] 2 Files  [ ] 3 Supp")
+    resumed.session.close()
+
+
+async def test_resume_never_opens_a_step_locked_since(
+    conversion, casework_csv, voter_csv
+):
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.session.set_shown_step("suppression")
+    conversion.withdraw("opt_in_plan")  # from the command line, say
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)

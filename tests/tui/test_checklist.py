@@ -7,7 +7,13 @@ from textual.widgets import Checkbox, Input, Static
 from casetui.checklist import CHECKLIST
 from casetui.tui.checklist import ChecklistScreen
 from casetui.tui.files import FilesScreen
-from tests.tui.conftest import attest_by_keyboard, keys, make_app, settle
+from tests.tui.conftest import (
+    attest_by_keyboard,
+    keys,
+    make_app,
+    screen_text,
+    settle,
+)
 
 
 async def test_keyboard_walk_attests_every_item_and_moves_to_files(conversion):
@@ -122,3 +128,35 @@ def test_a_review_date_must_be_a_date_and_not_ahead(conversion):
         conversion.attest("counsel_review", {**details, "review_date": "2999-01-01"})
     conversion.attest("counsel_review", {**details, "review_date": "11/20/2026"})
     assert "counsel_review" in conversion.session.attestations()
+
+
+async def test_the_hint_says_ctrl_n_once_every_item_is_attested(conversion):
+    from tests.tui.conftest import attest_all
+
+    attest_all(conversion)
+    conversion.withdraw("campaign_resources")
+    app = make_app(conversion)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hint = app.screen.query_one("#next-step", Static)
+        assert str(hint.render()).startswith("5 of 6 items attested.")
+        app.screen.query_one("#attest-campaign_resources", Checkbox).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert str(hint.render()) == (
+            "Every item is attested: ctrl+n continues to the files."
+        )
+        assert "ctrl+n continues" in screen_text(app)  # on screen at 80x24
+
+
+async def test_the_help_says_space_ticks_an_item(conversion):
+    from casetui.tui.widgets import HelpScreen
+
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("VerticalScroll Static").render())
+        assert "space  Tick or untick the item's box: attest, or withdraw" in text

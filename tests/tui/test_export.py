@@ -11,10 +11,11 @@ from textual.widgets import Checkbox, Input, Static
 
 from casetui.paths import exports_dir
 from casetui.pipeline.export import TARGETS
+from casetui.session.store import Session
 from casetui.tui.export import ExportScreen
 from casetui.tui.review import ReviewScreen
 from casetui.workflow import Conversion
-from tests.tui.conftest import attest_all, load_both, make_app, settle
+from tests.tui.conftest import attest_all, load_both, make_app, screen_text, settle
 
 
 @pytest.fixture
@@ -190,3 +191,56 @@ async def test_export_is_refused_on_screen_after_a_withdrawal(at_export: Convers
         await settle(pilot)
         assert "opt_in_plan" in app.screen.query_one("#error-text").text
     assert not (exports_dir() / at_export.session.id).exists()
+
+
+async def test_at_80x24_the_results_are_reached_by_keyboard(at_export: Conversion):
+    app = make_app(at_export)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Cases left undecided" not in screen_text(app)  # below the fold
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "Cases left undecided" in screen_text(app)
+        await pilot.press("pageup")
+        await pilot.pause()
+
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Files written to" in shown
+        assert "Cases left undecided" in shown
+        assert "likely stale addresses" in shown
+        await pilot.press("home")  # the form is one scroll away, by keyboard too
+        await pilot.pause()
+        assert "Export to (space toggles)" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        assert "likely stale addresses" in screen_text(app)
+
+
+async def test_resuming_opens_the_review_revisited_from_export(at_export: Conversion):
+    case_id = at_export.review_queue()[0]
+    app = make_app(at_export)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("slash", *keys(case_id), "enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+    # Gone without quitting, as when the terminal is killed.
+    session_id = at_export.session.id
+    at_export.session.close()
+
+    resumed = Conversion(Session.open(session_id))
+    app = make_app(resumed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        bar = str(app.screen.query_one("#step-bar").render())
+        assert "> 4 Review" in bar
+    resumed.session.close()

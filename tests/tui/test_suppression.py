@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
+from casetui.pipeline.suppress import RULES
 from casetui.tui.suppression import OverrideDialog, SuppressionScreen
 from tests.conftest import SAMPLES
-from tests.tui.conftest import attest_all, load_both, make_app, settle
+from tests.tui.conftest import attest_all, load_both, make_app, screen_text, settle
 
 
 def totals(app) -> str:
@@ -14,11 +15,12 @@ def totals(app) -> str:
 
 
 async def goto_rule(pilot, rule: str) -> None:
-    """Move the rules table's cursor down to `rule` with the arrow key."""
+    """Move the rules table's cursor to `rule` with the arrow keys."""
     table = pilot.app.screen.query_one("#rules", DataTable)
     table.focus()
+    order = [row.value for row in table.rows]
     while table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value != rule:
-        await pilot.press("down")
+        await pilot.press("down" if order.index(rule) > table.cursor_row else "up")
     await pilot.pause()
 
 
@@ -134,3 +136,90 @@ async def test_a_sensitive_category_cannot_be_overridden(
         assert isinstance(app.screen, SuppressionScreen)
         assert conversion.session.overrides() == {}
         assert "Suppressed: 2" in totals(app)
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def goto_hit(pilot, case_id: str) -> None:
+    """Move the hits table's cursor down to `case_id`."""
+    hits = pilot.app.screen.query_one("#hits", DataTable)
+    hits.focus()
+    for _ in range(pilot.app.screen.hit_ids.index(case_id)):
+        await pilot.press("down")
+    await pilot.pause()
+
+
+async def test_an_override_names_the_rule_that_still_holds_the_case(conversion):
+    attest_all(conversion)
+    load_both(conversion, SAMPLES / "casework_civicrm.csv", SAMPLES / "voters_l2.csv")
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = totals(app)
+        # 10005 is a sensitive category with a negative outcome.
+        await goto_rule(pilot, "negative_outcome")
+        await goto_hit(pilot, "10005")
+        await pilot.press("o")
+        await pilot.pause()
+        assert "also held by sensitive_category" in " ".join(
+            str(s.render()) for s in app.screen.query(Static)
+        )
+        await pilot.press(*"resolved", "enter")
+        await settle(pilot)
+
+        assert (
+            "negative_outcome overridden for case 10005; still held by "
+            "sensitive_category." in notes(app)
+        )
+        assert not any("goes on" in message for message in notes(app))
+        hits = app.screen.query_one("#hits", DataTable)
+        row = hits.get_row(str(10005))
+        assert row[1].plain == "[overridden; held by sensitive_category]"
+        assert totals(app) == before  # still suppressed
+
+
+async def test_a_case_goes_on_once_every_rule_holding_it_is_overridden(conversion):
+    attest_all(conversion)
+    load_both(conversion, SAMPLES / "casework_civicrm.csv", SAMPLES / "voters_l2.csv")
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # 10006 has a negative outcome and is marked deceased.
+        await goto_rule(pilot, "negative_outcome")
+        await goto_hit(pilot, "10006")
+        await pilot.press("o", *"checked", "enter")
+        await settle(pilot)
+        hits = app.screen.query_one("#hits", DataTable)
+        assert hits.get_row("10006")[1].plain == "[overridden; held by deceased]"
+        assert "10006" in conversion.suppressed()
+
+        await goto_rule(pilot, "deceased")
+        await goto_hit(pilot, "10006")
+        await pilot.press("o", *"alive", "enter")
+        await settle(pilot)
+        assert "Case 10006 goes on despite deceased." in notes(app)
+        assert hits.get_row("10006")[1].plain == "[kept]"
+        await goto_rule(pilot, "negative_outcome")
+        assert hits.get_row("10006")[1].plain == "[kept]"
+        assert "10006" not in conversion.suppressed()
+
+
+async def test_at_100_columns_the_rule_and_the_detail_of_its_hits_show_in_full(
+    conversion,
+):
+    attest_all(conversion)
+    load_both(conversion, SAMPLES / "casework_civicrm.csv", SAMPLES / "voters_l2.csv")
+    app = make_app(conversion)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for rule, detail in (
+            ("do_not_contact", "do-not-contact flag"),
+            ("opt_out_list", None),
+        ):
+            await goto_rule(pilot, rule)
+            shown = " ".join(screen_text(app).split())
+            assert RULES[rule] in shown
+            if detail:
+                assert "Detail" in shown and detail in shown

@@ -250,3 +250,13 @@ def test_list_all_shows_sessions_newest_first(session: Session) -> None:
     assert infos[0].operator == "Lee" and infos[0].step == "checklist"
     other.delete()
     assert [i.name for i in Session.list_all()] == ["Spring cleanup"]
+
+
+def test_the_step_on_screen_survives_close_and_reopen(session: Session) -> None:
+    assert session.shown_step() is None
+    session.set_shown_step("match")
+    session.close()
+
+    again = Session.open(session.id)
+    assert again.shown_step() == "match"
+    again.close()
