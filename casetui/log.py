@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from logging.handlers import RotatingFileHandler
-from typing import IO, Any
+from typing import Any
 
 from casetui.paths import log_dir
 
@@ -17,7 +17,7 @@ class _PrivateFileHandler(RotatingFileHandler):
     """A rotating log whose every file, new or rotated in, is created 0600, so
     there is no moment when another user on a shared machine could read it."""
 
-    def _open(self) -> IO[Any]:
+    def _open(self) -> Any:  # a text stream, as FileHandler's own
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 

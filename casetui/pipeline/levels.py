@@ -17,6 +17,7 @@ A neutral level (m None) is missing data: it weighs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -340,7 +341,7 @@ def comparisons(total: int) -> list[Comparison]:
 def level_code(comparison: Comparison) -> pl.Expr:
     """The index of the pair's level in `comparison.levels`, as UInt8."""
     levels = comparison.levels
-    expr = pl.when(levels[0].when.fill_null(False)).then(pl.lit(0, pl.UInt8))
+    expr: Any = pl.when(levels[0].when.fill_null(False)).then(pl.lit(0, pl.UInt8))
     for i, level in enumerate(levels[1:-1], start=1):
         expr = expr.when(level.when.fill_null(False)).then(pl.lit(i, pl.UInt8))
     return expr.otherwise(pl.lit(len(levels) - 1, pl.UInt8))
@@ -355,7 +356,7 @@ def _u(level: Level) -> pl.Expr:
 def u_value(comparison: Comparison) -> pl.Expr:
     """The pair's u at its level (null at a neutral level), from lvl_<field>."""
     code = pl.col(f"lvl_{comparison.field}")
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, pl.Float64))
+    expr: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.Float64))
     for i, level in enumerate(comparison.levels):
         if level.m is not None:
             expr = expr.when(code == i).then(_u(level))
@@ -368,7 +369,7 @@ def evidence(comparison: Comparison, m: list[float | None]) -> pl.Expr:
     read from u_<field> (see u_value)."""
     code = pl.col(f"lvl_{comparison.field}")
     u = pl.col(f"u_{comparison.field}")
-    expr = pl.when(pl.lit(False)).then(pl.lit(0.0))
+    expr: Any = pl.when(pl.lit(False)).then(pl.lit(0.0))
     for i, (level, m_i) in enumerate(zip(comparison.levels, m, strict=True)):
         if m_i is None:
             continue

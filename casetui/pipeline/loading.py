@@ -195,7 +195,8 @@ def _map_in_slices(
     """map_table over slices of MAP_SLICE rows, emptying `slices` as it goes:
     the working columns take a slice's memory, not a whole voter file's, and
     each raw slice is freed once mapped. Findings are summed by kind."""
-    frames, findings = [], {}
+    frames: list[pl.DataFrame] = []
+    findings: dict[tuple[str, str, bool], Finding] = {}
     start = 0
     while slices:
         raw = slices.pop(0)

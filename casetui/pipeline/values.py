@@ -110,8 +110,11 @@ def _zip5_columns() -> list[pl.Expr]:
     base = pl.col("_zip_text").str.extract(r"^(\d+)(?:\+\d+)?$", 1)
     plus = pl.col("_zip_text").str.extract(r"^\d+\+(\d{1,4})$", 1)
     length = pl.col("_base").str.len_chars()
-    nine = pl.when(pl.col("_plus").is_null()).then(length.is_in([7, 8, 9]))
-    nine = nine.otherwise(False)
+    nine = (
+        pl.when(pl.col("_plus").is_null())
+        .then(length.is_in([7, 8, 9]))
+        .otherwise(False)
+    )
     base_ = pl.col("_base")
     padded = pl.when(nine).then(base_.str.zfill(9)).otherwise(base_.str.zfill(5))
     short = pl.when(nine).then(length < 9).otherwise(length.is_in([3, 4]))

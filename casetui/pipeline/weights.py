@@ -58,7 +58,7 @@ def estimate(
     pairs: pl.DataFrame,
     comparisons: list[Comparison],
     start_share: float,
-    blocked_on: set[str] = frozenset(),
+    blocked_on: frozenset[str] | set[str] = frozenset(),
 ) -> Weights:
     """Estimate m from `pairs`, which carry lvl_<field> (level index) and
     u_<field> (u at that level, null where neutral) for every comparison.

@@ -3,8 +3,9 @@ and redo. Each is committed to the session store before the next pair shows."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import partial
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from casetui.errors import CasetuiError
 from casetui.tui import review_lines as lines
@@ -12,10 +13,46 @@ from casetui.tui.inert import inert
 from casetui.tui.review_dialogs import BulkAcceptDialog, claim_dialog
 from casetui.tui.widgets import show_error
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from casetui.review_queue import Candidate, PairView, QueueFilter, ReviewQueue
+    from casetui.workflow import Conversion
+
 
 class DecisionKeys:
     """The decision actions of ReviewScreen, which mixes them in: they use its
     queue, its conversion and its moves between pairs."""
+
+    # What ReviewScreen provides.
+    app: App[Any]
+    conversion: Conversion
+    queue: ReviewQueue
+    queue_filter: QueueFilter
+    case_id: str | None
+    shown: list[str]
+    ready: bool
+    pace: lines.Pace
+    _views: OrderedDict[str, PairView]
+    _compared: dict[str, int]
+    _matched_ids: set[str]
+
+    if TYPE_CHECKING:
+
+        def notify(
+            self,
+            message: str,
+            *,
+            title: str = "",
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            markup: bool = False,
+        ) -> None: ...
+        def compared(self) -> Candidate | None: ...
+        def next_undecided(self) -> str | None: ...
+        def _position(self) -> int: ...
+        def _show(self, case_id: str) -> None: ...
 
     def _decide(self, case_id: str, voter_id: str | None, decision: str) -> bool:
         standing = self.queue.decisions.get(case_id)
@@ -26,7 +63,7 @@ class DecisionKeys:
         try:
             made = self.conversion.decide(case_id, voter_id, decision)
         except CasetuiError as err:
-            show_error(self, err)
+            show_error(cast(Any, self), err)
             return False
         self.queue.record(case_id, made)
         self._views.pop(case_id, None)
@@ -76,7 +113,7 @@ class DecisionKeys:
         try:
             self.conversion.keep_voter(case_id, voter_id, others)
         except CasetuiError as err:
-            show_error(self, err)
+            show_error(cast(Any, self), err)
             return
         self._refresh([*others, case_id])
         listed = ", ".join(inert(other) for other in others)
@@ -118,7 +155,7 @@ class DecisionKeys:
                 rows, score, self.queue_filter.describe()
             )
         except CasetuiError as err:
-            show_error(self, err)
+            show_error(cast(Any, self), err)
             return
         self._refresh([case_id for case_id, _voter, _decision in rows])
         self.notify(
@@ -135,7 +172,7 @@ class DecisionKeys:
         try:
             changed = session.redo() if redo else session.undo()
         except CasetuiError as err:
-            show_error(self, err)
+            show_error(cast(Any, self), err)
             return
         if changed is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.")

@@ -4,11 +4,11 @@ ctrl+s, ctrl+b, ctrl+enter) are avoided, and nothing destructive is on ctrl+d.""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 COMPARE = "Compare candidate 1-5 instead"
 
-REVIEW_KEYS = [
+REVIEW_KEYS: list[BindingType] = [
     Binding("a", "accept", "Accept", tooltip="Accept the compared voter"),
     Binding("r", "reject", "Reject", tooltip="Reject: no voter matches"),
     Binding("s", "skip", "Skip", tooltip="Skip: leave it undecided for now"),
