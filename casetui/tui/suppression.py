@@ -41,12 +41,7 @@ class OverrideDialog(ModalScreen[str | None]):
                 markup=False,
             )
             if self.others:
-                yield Static(
-                    f"The case is also held by {', '.join(self.others)}: it stays "
-                    "out of matching until that is lifted too.",
-                    classes="why",
-                    markup=False,
-                )
+                yield Static(self._also_held(), classes="why", markup=False)
             yield Static(
                 "The reason is stored in the audit log with your name. "
                 "Do not type personal details.",
@@ -55,6 +50,18 @@ class OverrideDialog(ModalScreen[str | None]):
             yield Input(placeholder="Reason (required)", id="reason")
             yield Static("", id="reason-error", classes="item-error")
             yield Label("Enter confirms; Esc cancels.", classes="hint")
+
+    def _also_held(self) -> str:
+        held = ", ".join(self.others)
+        if any(rule in NOT_OVERRIDABLE for rule in self.others):
+            return (
+                f"The case is also held by {held}, which no override lifts: it "
+                "stays out of matching whatever you decide here."
+            )
+        return (
+            f"The case is also held by {held}: it stays out of matching until "
+            "that is overridden too."
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         reason = event.value.strip()
