@@ -44,6 +44,7 @@ def casetui_command(dataset: Path, out: Path) -> list[str]:
         str(dataset / "voters.csv"),
         "--out",
         str(out),
+        "--all-pairs",  # every compared pair: the blocking losses are measured
     ]
 
 

@@ -231,9 +231,17 @@ def match_command(
     ],
     casework_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
     voter_layout: Annotated[str | None, typer.Option(help="Force a layout.")] = None,
+    all_pairs: Annotated[
+        bool,
+        typer.Option(
+            "--all-pairs",
+            help="Write every compared pair, the hopeless ones too (for measuring "
+            "blocking), not only each case's ten best and those worth a review.",
+        ),
+    ] = False,
 ) -> None:
-    """Match a casework file to a voter file and write every scored pair: case id,
-    voter id, score, rank, band and the one-to-one assignment. No session, no
+    """Match a casework file to a voter file and write the scored pairs kept: case
+    id, voter id, score, rank, band and the one-to-one assignment. No session, no
     export: for data teams and benchmarks."""
     from casetui.headless import match_files
 
@@ -244,6 +252,7 @@ def match_command(
         casework_layout=casework_layout,
         voter_layout=voter_layout,
         console=out,
+        all_pairs=all_pairs,
     )
 
 

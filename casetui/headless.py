@@ -193,9 +193,11 @@ def match_files(
     casework_layout: str | None,
     voter_layout: str | None,
     console: Console,
+    all_pairs: bool = False,
 ) -> MatchResult:
-    """Match two files without a session and write every scored pair to `out`
-    (CSV, or Parquet when the name ends in .parquet); return the result.
+    """Match two files without a session and write the scored pairs kept (every
+    compared pair with `all_pairs`) to `out` (CSV, or Parquet when the name ends
+    in .parquet); return the result.
 
     The file holds ids, scores, bands and reasons only, never a name or an
     address. Raises InputError or LayoutError for files that cannot be read,
@@ -221,7 +223,7 @@ def match_files(
 
     # Handed over, not kept: match() can let the raw voter rows go once their
     # normal forms exist.
-    result = match(frames.pop("casework"), frames.pop("voter"))
+    result = match(frames.pop("casework"), frames.pop("voter"), keep_all=all_pairs)
     pairs = pair_table(result)
     make_out_folder(out.parent)
     if out.suffix.lower() == ".parquet":

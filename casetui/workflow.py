@@ -292,6 +292,11 @@ class Conversion(ExportStep):
             self._frames[name] = stored
         return self._frames[name]
 
+    def _take(self, name: str) -> pl.DataFrame:
+        """A stored frame, no longer cached here (see frame)."""
+        self.frame(name)
+        return self._frames.pop(name)
+
     # -- 3. suppression --------------------------------------------------------
 
     def run_suppression(self) -> list[RuleSummary]:
@@ -404,8 +409,10 @@ class Conversion(ExportStep):
         started = time.perf_counter()
         suppressed = self.suppressed()
         cases = self.frame("cases").filter(~pl.col("case_id").is_in(list(suppressed)))
+        # Handed over, not kept: match() lets the voters go slice by slice once
+        # normalized; they are read back from the session when next wanted.
         result: MatchResult = match(
-            cases, self.frame("voters"), self.thresholds(), progress
+            cases, self._take("voters"), self.thresholds(), progress
         )
         for name in ("candidates", "assignment"):
             frame = getattr(result, name)

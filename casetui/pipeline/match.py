@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 
+CASE_SLICE = 5_000  # cases blocked and scored at a time
+KEEP_RANK = 10  # pairs kept per case besides those worth a review
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -62,6 +65,27 @@ CANDIDATE_COLUMNS = [
 ]
 
 
+def _ranked(scored: pl.DataFrame, review: float | None) -> pl.DataFrame:
+    """The candidate columns of scored pairs, each case's pairs best first with
+    their rank; narrowed before sorting, as the scored frame is wider. With a
+    `review` threshold, only the KEEP_RANK best and those scoring at least it
+    are kept: a case against millions of voters has thousands of hopeless
+    pairs that no screen shows and no assignment needs."""
+    home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")
+    ranked = (
+        scored.select(
+            *[c for c in CANDIDATE_COLUMNS if c != "rank"], home.alias("home")
+        )
+        .sort(["case_id", "weight", "voter_id"], descending=[False, True, False])
+        .with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("case_id").alias("rank")
+        )
+    )
+    if review is None:
+        return ranked
+    return ranked.filter((pl.col("rank") <= KEEP_RANK) | (pl.col("score") >= review))
+
+
 def match(
     cases: pl.DataFrame,
     voters: pl.DataFrame | pl.LazyFrame,
@@ -69,11 +93,13 @@ def match(
     progress: Progress | None = None,
     block_cap: int = BLOCK_CAP,
     learn: bool = True,
+    keep_all: bool = False,
 ) -> MatchResult:
     """Match canonical casework rows to canonical voter rows.
 
-    Returns a MatchResult whose `candidates` hold every scored pair (see
-    CANDIDATE_COLUMNS; `passes` names the blocking passes that found the pair)
+    Returns a MatchResult whose `candidates` hold each case's KEEP_RANK best
+    pairs and any others worth a review (every compared pair with `keep_all`;
+    see CANDIDATE_COLUMNS; `passes` names the blocking passes that found it)
     and whose `assignment` has one row per case. With `learn`, the m values
     are estimated from the pairs by EM (`weights` says whether they were, or
     why the defaults were kept). Raises InputError when either
@@ -102,36 +128,48 @@ def match(
         normal_voters = normalize_voters(voters)
         del voters
     stage("normalize_voters", 0.4)
-    pairs, block_stats = candidate_pairs(normal_cases, normal_voters, block_cap)
-    stats.update(block_stats)
-    stage("block", 0.6)
-    # On the streaming engine: the in-memory semi join of a file of millions
-    # took a second and a gigabyte more than the voters it keeps.
-    paired = (
-        normal_voters.lazy()
-        .join(pairs.lazy().select("voter_id").unique(), on="voter_id", how="semi")
-        .collect(engine="streaming")
-    )
-    freq = frequencies(normal_voters, among=paired)
     total = normal_voters.height
-    del normal_voters  # scoring needs the paired voters only
-    scored, weights = score_pairs(pairs, normal_cases, paired, total, freq, learn)
-    del pairs, paired, freq
+    # Cases are blocked and scored CASE_SLICE at a time: 50,000 cases make
+    # millions of pairs, and only each slice's ranked pairs are kept. The m
+    # values are estimated on the first slice and used for the rest.
+    ranked, weights = [], None
+    timings = {"block": 0.0, "score": 0.0}
+    if normal_cases.height > CASE_SLICE:
+        # Slices in case id order keep the pairs sorted by case once joined.
+        normal_cases = normal_cases.sort("case_id")
+    starts = range(0, max(normal_cases.height, 1), CASE_SLICE)
+    for step, start in enumerate(starts, start=1):
+        some = normal_cases.slice(start, CASE_SLICE)
+        began = time.perf_counter()
+        pairs, block_stats = candidate_pairs(some, normal_voters, block_cap)
+        for key, count in block_stats.items():
+            stats[key] = stats.get(key, 0) + count
+        blocked = time.perf_counter()
+        # On the streaming engine: the in-memory semi join of a file of
+        # millions took a second and a gigabyte more than the voters it keeps.
+        paired = (
+            normal_voters.lazy()
+            .join(pairs.lazy().select("voter_id").unique(), on="voter_id", how="semi")
+            .collect(engine="streaming")
+        )
+        freq = frequencies(normal_voters, among=paired)
+        scored, weights = score_pairs(pairs, some, paired, total, freq, learn, weights)
+        del pairs, paired, freq
+        ranked.append(_ranked(scored, None if keep_all else thresholds.review))
+        del scored
+        timings["block"] += blocked - began
+        timings["score"] += time.perf_counter() - blocked
+        if progress is not None:
+            progress("score", 0.4 + 0.45 * step / len(starts))
+    del normal_voters
+    stats["seconds_block"] = round(timings["block"], 3)
+    stats["seconds_score"] = round(timings["score"], 3)
+    assert weights is not None  # at least one slice, if an empty one
     stats["weights_estimated"] = int(weights.estimated)
-    stage("score", 0.85)
-
-    home = pl.concat_str(["v_house", "v_street_name", "v_zip5"], separator="|")
-    # Narrow before sorting: the scored frame carries both sides' fields.
-    candidates = (
-        scored.select(
-            *[c for c in CANDIDATE_COLUMNS if c != "rank"], home.alias("home")
-        )
-        .sort(["case_id", "weight", "voter_id"], descending=[False, True, False])
-        .with_columns(
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("case_id").alias("rank")
-        )
-    )
-    del scored
+    candidates = pl.concat(ranked, rechunk=False)
+    del ranked
+    stats["pairs_kept"] = candidates.height
+    clock = time.perf_counter()
     assignment = assign(
         normal_cases,
         candidates.filter(
@@ -151,7 +189,7 @@ def match(
         "matched %d cases against %d voters: %d pairs, %d accept, %d review",
         cases.height,
         total,
-        candidates.height,
+        stats["pairs_total"],
         stats["band_accept"],
         stats["band_review"],
     )

@@ -106,12 +106,15 @@ def score_pairs(
     total: int,
     freq: dict[str, pl.DataFrame],
     learn: bool = True,
+    weights: Weights | None = None,
 ) -> tuple[pl.DataFrame, Weights]:
     """Return (`pairs` with the ev_* columns, the voter's address
     (HOME), weight (log2 odds including the prior), score and reasons; the
     weights used). `paired` holds the normalized voters some pair names,
     `total` the number of voters in the file. With `learn`, m is estimated by
-    EM; without, or when EM degenerates, the defaults of levels.py are used."""
+    EM; without, or when EM degenerates, the defaults of levels.py are used.
+    Given `weights` (from an earlier slice of the same match), they are used
+    as they are."""
     total = max(total, 1)
     # The voters paired with a case, with their values' frequencies: a few
     # hundred thousand rows at most, joined once, not the whole file.
@@ -131,8 +134,9 @@ def score_pairs(
         ],
         rechunk=False,
     )
-    weights = _fit(df, fields, total) if learn else defaults(fields)
-    log.info("match weights: %s", weights.note)
+    if weights is None:
+        weights = _fit(df, fields, total) if learn else defaults(fields)
+        log.info("match weights: %s", weights.note)
     # The levels and u values are let go once they are evidence: millions of
     # pairs are sorted next, and each column less is one copy less.
     df = df.select(

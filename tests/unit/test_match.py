@@ -378,3 +378,41 @@ def test_a_son_named_after_his_father_is_not_taken_for_him():
     pair = result.candidates.filter(pl.col("voter_id") == "V1").row(0, named=True)
     assert pair["ev_middle"] < 0
     assert _assigned(result)["band"] != "accept"
+
+
+def test_cases_matched_a_slice_at_a_time_give_the_same_pairs(monkeypatch):
+    from casetui.pipeline import match as matching
+    from casetui.pipeline.loading import load_file
+    from tests.conftest import SAMPLES
+
+    cases = load_file(SAMPLES / "casework_civicrm.csv", "casework").frame
+    voters = load_file(SAMPLES / "voters_l2.csv", "voter").frame
+    whole = match(cases, voters, learn=False)
+    monkeypatch.setattr(matching, "CASE_SLICE", 70)
+    sliced = match(cases, voters, learn=False)
+
+    order = ["case_id", "voter_id"]
+    assert sliced.candidates.sort(order).equals(whole.candidates.sort(order))
+    assert sliced.assignment.sort("case_id").equals(whole.assignment.sort("case_id"))
+    assert sliced.stats["pairs_total"] == whole.stats["pairs_total"]
+
+
+def test_hopeless_pairs_are_left_out_unless_every_pair_is_asked_for():
+    from casetui.pipeline.loading import load_file
+    from casetui.pipeline.match import KEEP_RANK
+    from tests.conftest import SAMPLES
+
+    cases = load_file(SAMPLES / "casework_civicrm.csv", "casework").frame
+    voters = load_file(SAMPLES / "voters_l2.csv", "voter").frame
+    every = match(cases, voters, learn=False, keep_all=True)
+    kept = match(cases, voters, learn=False)
+
+    assert kept.candidates.height < every.candidates.height
+    assert kept.stats["pairs_total"] == every.candidates.height
+    review = Thresholds().review
+    left_out = every.candidates.join(
+        kept.candidates, on=["case_id", "voter_id"], how="anti"
+    )
+    assert left_out.height > 0
+    assert (left_out["rank"] > KEEP_RANK).all() and (left_out["score"] < review).all()
+    assert kept.assignment.equals(every.assignment)
