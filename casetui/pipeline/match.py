@@ -153,6 +153,8 @@ def match(
             .collect(engine="streaming")
         )
         freq = frequencies(normal_voters, among=paired)
+        if step == len(starts):
+            del normal_voters  # the last slice is scored with its paired voters only
         scored, weights = score_pairs(pairs, some, paired, total, freq, learn, weights)
         del pairs, paired, freq
         ranked.append(_ranked(scored, None if keep_all else thresholds.review))
@@ -161,7 +163,6 @@ def match(
         timings["score"] += time.perf_counter() - blocked
         if progress is not None:
             progress("score", 0.4 + 0.45 * step / len(starts))
-    del normal_voters
     stats["seconds_block"] = round(timings["block"], 3)
     stats["seconds_score"] = round(timings["score"], 3)
     assert weights is not None  # at least one slice, if an empty one
