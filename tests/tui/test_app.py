@@ -112,6 +112,15 @@ async def test_quit_says_the_session_is_saved(conversion):
     assert app.return_code == 0
 
 
+def past_suppression(conversion, casework_csv, voter_csv):
+    """`conversion` attested, both files loaded and suppression complete."""
+    attest_all(conversion)
+    load_both(conversion, casework_csv, voter_csv)
+    conversion.run_suppression()
+    conversion.complete_suppression()
+    return conversion
+
+
 def warnings(app: CasetuiApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -119,11 +128,7 @@ def warnings(app: CasetuiApp) -> list[str]:
 async def test_unticking_an_item_unticks_the_later_steps_in_the_bar(
     conversion, casework_csv, voter_csv
 ):
-    attest_all(conversion)
-    load_both(conversion, casework_csv, voter_csv)
-    conversion.run_suppression()
-    conversion.complete_suppression()
-    app = make_app(conversion)
+    app = make_app(past_suppression(conversion, casework_csv, voter_csv))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -147,11 +152,7 @@ async def test_unticking_an_item_unticks_the_later_steps_in_the_bar(
 async def test_loading_a_new_file_unticks_suppression_in_the_bar(
     conversion, casework_csv, voter_csv
 ):
-    attest_all(conversion)
-    load_both(conversion, casework_csv, voter_csv)
-    conversion.run_suppression()
-    conversion.complete_suppression()
-    app = make_app(conversion)
+    app = make_app(past_suppression(conversion, casework_csv, voter_csv))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f3")

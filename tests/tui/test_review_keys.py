@@ -117,14 +117,18 @@ async def test_a_score_band_and_a_state_filter_combine(matched):
         assert "1 of 1 in score 0.60 to 0.80 · undecided" in line(app, "case")
 
 
+async def open_bulk_accept(app, pilot) -> BulkAcceptDialog:
+    await pilot.press("A")
+    await pilot.pause()
+    assert isinstance(app.screen, BulkAcceptDialog)
+    return app.screen
+
+
 async def test_bulk_accept_counts_asks_and_one_undo_takes_it_all_back(matched):
     app = make_app(matched)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("A")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, BulkAcceptDialog)
+        dialog = await open_bulk_accept(app, pilot)
         assert "accepts 0 case(s)" in str(dialog.query_one("#bulk-count").render())
         dialog.query_one(Input).value = "0.55"
         await pilot.pause()
@@ -151,10 +155,7 @@ async def test_bulk_accept_with_no_valid_score_offers_nothing_to_accept(matched)
     app = make_app(matched)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("A")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, BulkAcceptDialog)
+        dialog = await open_bulk_accept(app, pilot)
         dialog.query_one(Input).value = "0.55"
         await pilot.pause()
         button = dialog.query_one("#bulk-go", Button)
